@@ -1,0 +1,5 @@
+import sys
+
+from hipnav.cli import main
+
+sys.exit(main())
