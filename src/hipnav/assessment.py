@@ -1,0 +1,82 @@
+"""One assessment of one case: the differential, the red flags and the urgency together.
+
+This is the layer every interface (command line, web pages, JSON API, reports) calls. It
+joins the engine (ranking) and triage (urgency), which are kept apart on purpose.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+from hipnav.engine import Case, CompiledModel, Explanation, Question, compile_model, explain
+from hipnav.engine import next_question as _next_question
+from hipnav.engine import probabilities as _probabilities
+from hipnav.knowledge import default as default_kb
+from hipnav.triage import FiredRedFlag, Urgency, decide_urgency, fired_red_flags
+
+DISCLAIMER = ("hipnav informs care; it does not replace a clinician. If you are worried, or your "
+              "pain is severe or getting worse, see a healthcare professional.")
+
+
+@functools.lru_cache(maxsize=1)
+def default_model() -> CompiledModel:
+    """The shipped knowledge base, compiled once per process."""
+    return compile_model(default_kb())
+
+
+@dataclass(frozen=True)
+class RankedCondition:
+    condition: str
+    name: str
+    plain_name: str
+    probability: float
+    typical_urgency: str
+
+
+@dataclass(frozen=True)
+class Assessment:
+    case: Case
+    model: CompiledModel
+    differential: tuple[RankedCondition, ...]  # highest probability first
+    red_flags: tuple[FiredRedFlag, ...]
+    urgency: Urgency
+
+    @property
+    def kb_version(self) -> str:
+        return self.model.kb.version
+
+    def explain(self, condition: str) -> Explanation:
+        return explain(self.model, self.case, condition)
+
+    def next_question(self, question_set: str = "patient") -> Question | None:
+        return _next_question(self.model, self.case, question_set)
+
+    def to_json(self) -> dict[str, object]:
+        """The result contract of shared/case-format/README.md (plus a few extra fields)."""
+        return {
+            "id": self.case.id,
+            "urgency": self.urgency.level,
+            "red_flags": [{"id": f.id, "message": f.message, "urgency": f.urgency}
+                          for f in self.red_flags],
+            "differential": [{"condition": d.condition, "probability": round(d.probability, 6)}
+                             for d in self.differential],
+            "urgency_means": self.urgency.means,
+            "knowledge_base_version": self.kb_version,
+        }
+
+
+def assess(case: Case, model: CompiledModel | None = None) -> Assessment:
+    model = model or default_model()
+    probs = _probabilities(model, case)
+    kb = model.kb
+    by_id = dict(zip(model.conditions, probs.tolist(), strict=True))
+    ranked = sorted(by_id.items(), key=lambda kv: (-kv[1], kv[0]))
+    differential = tuple(
+        RankedCondition(cid, kb.conditions[cid].name, kb.conditions[cid].plain_name, p,
+                        kb.conditions[cid].typical_urgency)
+        for cid, p in ranked
+    )
+    flags = fired_red_flags(kb, case.values())
+    urgency = decide_urgency(kb, by_id, flags)
+    return Assessment(case, model, differential, tuple(flags), urgency)

@@ -1,0 +1,84 @@
+"""``hipnav assess``: assess cases from a file, standard input, or a free-text description."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("assess", help="rank the likely causes of a case and say how urgent it is",
+                       description="Assess one case (JSON) or many (JSON Lines). "
+                       "It informs care; it does not replace a clinician.")
+    p.add_argument("file", nargs="?", help="case file (JSON or JSON Lines); '-' reads standard input")
+    p.add_argument("--json", action="store_true", help="write one JSON result a line (the case-format contract)")
+    p.add_argument("--text", help="describe the pain in your own words instead of a case file")
+    p.add_argument("--text-file", help="read that description (or a clinical note) from a file")
+    p.add_argument("--age", type=float, help="age in years (with --text)")
+    p.add_argument("--sex", choices=("female", "male"), help="sex (with --text)")
+    p.add_argument("--setting", choices=("primary_care", "sports_medicine", "manual_therapy"),
+                   help="where the person is seen (sets the priors)")
+    p.add_argument("--top", type=int, default=6, help="causes shown in the readable report")
+    p.set_defaults(run=run)
+
+
+def _cases_from_text(args: argparse.Namespace) -> str:
+    from hipnav.cli.caseio import read_text
+    from hipnav.intake import extract
+
+    text = args.text if args.text is not None else read_text(args.text_file)
+    extraction = extract(text)
+    case: dict[str, object] = {"format": "hipnav-case/1", "id": "text", "findings": extraction.findings,
+                               "narrative": text}
+    for key in ("age", "sex", "setting"):
+        if getattr(args, key) is not None:
+            case[key] = getattr(args, key)
+    return json.dumps(case)
+
+
+def run(args: argparse.Namespace) -> int:
+    from hipnav.assessment import assess, default_model
+    from hipnav.cli.caseio import iter_raw_cases, read_text
+    from hipnav.engine import CaseError, parse_case
+    from hipnav.engine.case import case_id_of
+
+    if args.text is not None or args.text_file:
+        text = _cases_from_text(args)
+    elif args.file:
+        try:
+            text = read_text(args.file)
+        except (OSError, UnicodeDecodeError) as exc:
+            print(f"hipnav assess: cannot read {args.file}: {exc}", file=sys.stderr)
+            return 2
+    else:
+        print("hipnav assess: give a case FILE, '-' for standard input, or --text", file=sys.stderr)
+        return 2
+
+    model = default_model()
+    failed = 0
+    out = sys.stdout
+    for raw in iter_raw_cases(text):
+        cid = case_id_of(raw.data)
+        try:
+            if raw.error:
+                raise CaseError("case", raw.error)
+            case = parse_case(raw.data, model.kb)
+        except CaseError as exc:
+            failed += 1
+            message = str(exc) if raw.error is None else raw.error
+            if args.json:
+                out.write(json.dumps({"id": cid, "error": message}) + "\n")
+            else:
+                print(f"hipnav assess: case {cid or f'on line {raw.line}'} refused: {message}",
+                      file=sys.stderr)
+            continue
+        result = assess(case, model)
+        if args.json:
+            out.write(json.dumps(result.to_json()) + "\n")
+        else:
+            from hipnav.cli.terminal_report import render
+
+            out.write(render(result, top=args.top) + "\n")
+    out.flush()
+    return 1 if failed else 0

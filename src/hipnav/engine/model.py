@@ -1,0 +1,137 @@
+"""The knowledge base compiled into arrays for fast, exact inference.
+
+Each condition is its own present/absent variable (conditions coexist), so its posterior
+log-odds is its prior log-odds plus the log likelihood ratios of the evidence observed:
+
+    logit P(d | x) = logit P(d) + sum over evidence groups g of c_g(d, x)
+
+An *evidence state* is one observed value of a finding (``exam_fadir=yes``,
+``lab_crp_mg_l=over_20``, ``age=senior``). A group is either a single state, or all the
+observed states of one family of correlated findings, whose contribution is the strongest
+evidence in each direction (max of the positive log LRs plus min of the negative ones), so
+correlated findings are never counted twice (evidence.md "How to use", point 3b). A
+published cluster rule that can be evaluated replaces the individual LRs of its findings for
+its conditions by one LR for the number of criteria met.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from dataclasses import dataclass
+from typing import NamedTuple
+
+import numpy as np
+import numpy.typing as npt
+
+from hipnav.knowledge.model import Cluster, Evidence, KnowledgeBase
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.intp]
+
+
+class StateKey(NamedTuple):
+    """One row of the model: a finding's state, a cluster's count, or a masked variant."""
+
+    finding: str  # for a cluster row: the cluster id
+    state: str  # for a cluster row: the count met, as text
+    masked_by: frozenset[str] = frozenset()  # clusters whose conditions this row leaves out
+    is_cluster: bool = False
+
+
+@dataclass(frozen=True, eq=False)  # identity hash: one compiled model per knowledge base
+class CompiledModel:
+    kb: KnowledgeBase
+    conditions: tuple[str, ...]
+    settings: tuple[str, ...]
+    prior_logit: FloatArray  # [settings, conditions]
+    states: tuple[StateKey, ...]
+    index: dict[StateKey, int]
+    log_lr: FloatArray  # [states, conditions]
+    log_lr_pos: FloatArray  # max(log_lr, 0)
+    log_lr_neg: FloatArray  # min(log_lr, 0)
+    group: IntArray  # [states]: family index, or a group of its own
+    family_ids: tuple[str, ...]
+    clusters_of: dict[str, tuple[str, ...]]  # finding id -> clusters naming it
+
+    @property
+    def n_conditions(self) -> int:
+        return len(self.conditions)
+
+    def row(self, key: StateKey) -> int:
+        return self.index[key]
+
+
+def _logit(p: float) -> float:
+    return math.log(p / (1.0 - p))
+
+
+def compile_model(kb: KnowledgeBase) -> CompiledModel:
+    conditions = tuple(sorted(kb.conditions))
+    col = {c: j for j, c in enumerate(conditions)}
+    settings = tuple(kb.settings)
+    prior = np.array([[_logit(kb.conditions[c].priors[s].p) for c in conditions] for s in settings])
+
+    clusters_of: dict[str, list[str]] = {}
+    for cl in kb.clusters.values():
+        for fid in sorted(cl.findings):
+            clusters_of.setdefault(fid, []).append(cl.id)
+
+    keys: list[StateKey] = []
+    for fid, finding in kb.findings.items():
+        covering = clusters_of.get(fid, [])
+        masks = [frozenset(m) for r in range(len(covering) + 1)
+                 for m in itertools.combinations(covering, r)]
+        for state in finding.states:
+            keys.extend(StateKey(fid, state, m) for m in masks)
+    for cl in kb.clusters.values():
+        keys.extend(StateKey(cl.id, str(n), is_cluster=True) for n in sorted(cl.lr_by_count))
+
+    w = np.zeros((len(keys), len(conditions)))
+    for cond in kb.conditions.values():
+        j = col[cond.id]
+        by_finding = {ev.finding: ev for ev in cond.evidence}
+        for i, key in enumerate(keys):
+            if key.is_cluster:
+                cl = kb.clusters[key.finding]
+                if cond.id in cl.conditions:
+                    w[i, j] = math.log(cl.lr_by_count[int(key.state)])
+                continue
+            ev = by_finding.get(key.finding)
+            if ev is None:
+                continue
+            if any(cond.id in kb.clusters[m].conditions for m in key.masked_by):
+                continue  # counted inside the cluster rule instead
+            w[i, j] = ev.log_lr(key.state)
+
+    family_ids = tuple(sorted(kb.families))
+    fam_index = {f: k for k, f in enumerate(family_ids)}
+    group = np.empty(len(keys), dtype=np.intp)
+    for i, key in enumerate(keys):
+        fam = None if key.is_cluster else kb.findings[key.finding].family
+        group[i] = fam_index[fam] if fam is not None else len(family_ids) + i
+    w.setflags(write=False)
+    return CompiledModel(
+        kb=kb, conditions=conditions, settings=settings, prior_logit=prior,
+        states=tuple(keys), index={k: i for i, k in enumerate(keys)}, log_lr=w,
+        log_lr_pos=np.maximum(w, 0.0), log_lr_neg=np.minimum(w, 0.0), group=group,
+        family_ids=family_ids, clusters_of={k: tuple(v) for k, v in clusters_of.items()},
+    )
+
+
+def evidence_for(kb: KnowledgeBase, condition: str, finding: str) -> Evidence | None:
+    for ev in kb.conditions[condition].evidence:
+        if ev.finding == finding:
+            return ev
+    return None
+
+
+def cluster_count(cluster: Cluster, values: dict[str, object]) -> int | None:
+    """Criteria met, or None while any criterion is unknown (the rule is then not used)."""
+    met = 0
+    for criterion in cluster.criteria:
+        truth = criterion.evaluate(values)  # type: ignore[arg-type]
+        if truth is None:
+            return None
+        met += truth
+    return met

@@ -1,0 +1,234 @@
+"""The knowledge base as typed, immutable objects.
+
+Built only by :mod:`hipnav.knowledge.loader` after validation, so every object here is
+known to be consistent: ids resolve, numbers lie in range, every figure has provenance.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from hipnav.knowledge.predicate import Predicate
+
+GRADES = ("A", "B", "C", "D")
+GRADE_MEANS = {
+    "A": "systematic review / meta-analysis or large diagnostic cohort",
+    "B": "single diagnostic-accuracy cohort",
+    "C": "case-control, case series, small or indirect study",
+    "D": "expert estimate (no published figure)",
+}
+
+
+@dataclass(frozen=True)
+class Reference:
+    id: str
+    authors: str
+    year: int
+    title: str
+    journal: str
+    doi: str | None = None
+    url: str | None = None
+
+    @property
+    def link(self) -> str:
+        return f"https://doi.org/{self.doi}" if self.doi else (self.url or "")
+
+    def citation(self) -> str:
+        tail = f" doi:{self.doi}" if self.doi else (f" {self.url}" if self.url else "")
+        return f"{self.authors} ({self.year}). {self.title}. {self.journal}.{tail}"
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Where a figure comes from: a published source, or an expert estimate with its reason."""
+
+    grade: str
+    source: str | None = None
+    estimate: str | None = None
+    locator: str | None = None
+    note: str | None = None
+
+    @property
+    def is_estimate(self) -> bool:
+        return self.source is None
+
+
+@dataclass(frozen=True)
+class Band:
+    """A half-open (or closed, as written) interval of a numeric finding."""
+
+    id: str
+    gte: float | None = None
+    gt: float | None = None
+    lt: float | None = None
+    lte: float | None = None
+
+    def contains(self, x: float) -> bool:
+        return (
+            (self.gte is None or x >= self.gte)
+            and (self.gt is None or x > self.gt)
+            and (self.lt is None or x < self.lt)
+            and (self.lte is None or x <= self.lte)
+        )
+
+    def describe(self, unit: str = "") -> str:
+        parts = []
+        for op, sym in (("gte", "≥"), ("gt", ">"), ("lt", "<"), ("lte", "≤")):
+            v = getattr(self, op)
+            if v is not None:
+                parts.append(f"{sym} {v:g}")
+        return (" and ".join(parts) + (f" {unit}" if unit else "")).strip()
+
+
+@dataclass(frozen=True)
+class Finding:
+    id: str
+    type: str  # "bool", "number" or "category"
+    group: str
+    ask: str | None = None  # plain-language question for the person in pain
+    means: str | None = None  # what a clinician records
+    how: str | None = None  # one line on how an exam test is done
+    label: str | None = None
+    unit: str | None = None
+    family: str | None = None
+    implies: tuple[str, ...] = ()
+    min: float | None = None
+    max: float | None = None
+    bands: tuple[Band, ...] = ()
+    values: tuple[str, ...] = ()
+    bands_provenance: Provenance | None = None
+
+    @property
+    def states(self) -> tuple[str, ...]:
+        """The values this finding's evidence is expressed over."""
+        if self.type == "bool":
+            return ("yes", "no")
+        if self.type == "number":
+            return tuple(b.id for b in self.bands)
+        return self.values
+
+    @property
+    def is_exam(self) -> bool:
+        return self.group in ("exam", "lab")
+
+    @property
+    def text(self) -> str:
+        return self.label or self.ask or self.means or self.id
+
+    def state_of(self, value: bool | float | str) -> str:
+        """The state a valid value falls in (the value has been validated already)."""
+        if self.type == "bool":
+            return "yes" if value else "no"
+        if self.type == "number":
+            for band in self.bands:
+                if band.contains(float(value)):
+                    return band.id
+            raise ValueError(f"{self.id}: {value} falls in no band")  # schema forbids gaps
+        return str(value)
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One condition-finding pair: a likelihood ratio for each state of the finding."""
+
+    condition: str
+    finding: str
+    lr: dict[str, float]
+    provenance: Provenance
+    sens: float | None = None
+    spec: float | None = None
+
+    def log_lr(self, state: str) -> float:
+        return math.log(self.lr.get(state, 1.0))
+
+
+@dataclass(frozen=True)
+class Prior:
+    p: float
+    provenance: Provenance
+
+
+@dataclass(frozen=True)
+class Condition:
+    id: str
+    name: str
+    plain_name: str
+    typical_urgency: str
+    priors: dict[str, Prior]
+    evidence: tuple[Evidence, ...]
+
+
+@dataclass(frozen=True)
+class Family:
+    id: str
+    reason: str
+    members: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Cluster:
+    """A published clinical prediction rule, used as a whole: LR by criteria met."""
+
+    id: str
+    name: str
+    conditions: tuple[str, ...]
+    criteria: tuple[Predicate, ...]
+    lr_by_count: dict[int, float]
+    provenance: Provenance
+
+    @property
+    def findings(self) -> frozenset[str]:
+        out: set[str] = set()
+        for c in self.criteria:
+            out |= c.findings()
+        return frozenset(out)
+
+
+@dataclass(frozen=True)
+class RedFlag:
+    id: str
+    urgency: str
+    message: str
+    when: Predicate
+    provenance: Provenance
+
+
+@dataclass(frozen=True)
+class TriagePolicy:
+    """Probability thresholds at which the differential alone raises urgency to a level."""
+
+    thresholds: dict[str, float]
+    provenance: dict[str, Provenance]
+
+
+@dataclass(frozen=True)
+class UrgencyLevel:
+    id: str
+    means: str
+
+
+@dataclass(frozen=True)
+class KnowledgeBase:
+    version: str
+    settings: dict[str, str]
+    default_setting: str
+    urgency_levels: tuple[UrgencyLevel, ...]  # most urgent first
+    findings: dict[str, Finding]
+    conditions: dict[str, Condition]
+    families: dict[str, Family]
+    clusters: dict[str, Cluster]
+    red_flags: dict[str, RedFlag]
+    triage: TriagePolicy
+    references: dict[str, Reference]
+    screening: tuple[str, ...] = ()  # red-flag screening questions, asked first, in order
+    guides: dict[str, object] = field(default_factory=dict)
+
+    def urgency_rank(self, level: str) -> int:
+        """0 for the least urgent level, rising with urgency."""
+        ids = [u.id for u in self.urgency_levels]
+        return len(ids) - 1 - ids.index(level)
+
+    @property
+    def urgency_ids(self) -> tuple[str, ...]:
+        return tuple(u.id for u in self.urgency_levels)

@@ -1,0 +1,105 @@
+"""Predicates over a case's findings, with three-valued logic.
+
+Red-flag rules and the criteria of clinical prediction rules are written as predicates in
+the knowledge base. A predicate on a finding the case does not report is *unknown*
+(``None``), never false: the shared case format says a missing finding is not a negative one.
+"""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+Value = bool | float | int | str
+Truth = bool | None
+
+_COMPARE: dict[str, Callable[[float, float], bool]] = {
+    "gte": operator.ge,
+    "gt": operator.gt,
+    "lte": operator.le,
+    "lt": operator.lt,
+}
+
+
+class PredicateError(ValueError):
+    """A predicate in the knowledge base is malformed."""
+
+
+@dataclass(frozen=True)
+class Predicate:
+    op: str  # "is", "gte", "gt", "lte", "lt", "all", "any", "not"
+    finding: str | None = None
+    value: Value | None = None
+    parts: tuple[Predicate, ...] = ()
+
+    def evaluate(self, findings: Mapping[str, Value]) -> Truth:
+        if self.op == "all":
+            results = [p.evaluate(findings) for p in self.parts]
+            if any(r is False for r in results):
+                return False
+            return None if any(r is None for r in results) else True
+        if self.op == "any":
+            results = [p.evaluate(findings) for p in self.parts]
+            if any(r is True for r in results):
+                return True
+            return None if any(r is None for r in results) else False
+        if self.op == "not":
+            r = self.parts[0].evaluate(findings)
+            return None if r is None else not r
+        assert self.finding is not None
+        observed = findings.get(self.finding)
+        if observed is None:
+            return None
+        if self.op == "is":
+            return bool(observed == self.value)
+        if isinstance(observed, str) or isinstance(self.value, str | bool | None):
+            return False
+        return _COMPARE[self.op](float(observed), float(self.value))
+
+    def findings(self) -> set[str]:
+        if self.finding is not None:
+            return {self.finding}
+        out: set[str] = set()
+        for p in self.parts:
+            out |= p.findings()
+        return out
+
+    def describe(self) -> str:
+        if self.op in ("all", "any"):
+            joiner = " and " if self.op == "all" else " or "
+            return "(" + joiner.join(p.describe() for p in self.parts) + ")"
+        if self.op == "not":
+            return "not " + self.parts[0].describe()
+        if self.op == "is":
+            return f"{self.finding} is {self.value}"
+        sym = {"gte": "≥", "gt": ">", "lte": "≤", "lt": "<"}[self.op]
+        return f"{self.finding} {sym} {self.value}"
+
+
+def parse(raw: object, where: str) -> Predicate:
+    """Build a predicate from its YAML form; ``where`` names the entry for error messages."""
+    if not isinstance(raw, dict):
+        raise PredicateError(f"{where}: a predicate must be a mapping, got {type(raw).__name__}")
+    for key in ("all", "any"):
+        if key in raw:
+            if set(raw) != {key} or not isinstance(raw[key], list) or not raw[key]:
+                raise PredicateError(f"{where}: '{key}' takes a non-empty list and nothing else")
+            parts = tuple(parse(p, f"{where}.{key}[{i}]") for i, p in enumerate(raw[key]))
+            return Predicate(op=key, parts=parts)
+    if "not" in raw:
+        if set(raw) != {"not"}:
+            raise PredicateError(f"{where}: 'not' takes one predicate and nothing else")
+        return Predicate(op="not", parts=(parse(raw["not"], f"{where}.not"),))
+    if "finding" not in raw:
+        raise PredicateError(f"{where}: expected 'finding', 'all', 'any' or 'not', got {sorted(raw)}")
+    ops = [k for k in raw if k != "finding"]
+    if len(ops) != 1 or ops[0] not in ("is", *_COMPARE):
+        raise PredicateError(
+            f"{where}: a finding predicate needs exactly one of is/gte/gt/lte/lt, got {ops}"
+        )
+    op = ops[0]
+    value = raw[op]
+    if op != "is" and (isinstance(value, bool) or not isinstance(value, int | float)):
+        raise PredicateError(f"{where}: '{op}' needs a number, got {value!r}")
+    return Predicate(op=op, finding=str(raw["finding"]), value=value)

@@ -1,0 +1,48 @@
+"""Urgency: the most urgent of the fired red flags and of what the differential implies.
+
+The differential implies level L when the probability that at least one condition whose
+typical urgency is L or higher is present, 1 - prod(1 - p_d), reaches L's threshold
+(triage.yaml). Conditions are treated as independent, as in the engine. Thresholds below
+50 % for the dangerous levels encode that missing an emergency costs far more than an
+unneeded visit (Pauker & Kassirer's threshold approach to clinical decisions).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from hipnav.knowledge.model import KnowledgeBase
+from hipnav.triage.red_flag import FiredRedFlag
+
+
+@dataclass(frozen=True)
+class Urgency:
+    level: str
+    means: str
+    from_red_flags: str | None  # the level the red flags alone set, if any fired
+    from_differential: str
+    risk_by_level: dict[str, float]  # P(at least one condition at this level or above)
+
+
+def decide_urgency(kb: KnowledgeBase, probabilities: Mapping[str, float],
+                   red_flags: Sequence[FiredRedFlag]) -> Urgency:
+    ranked_levels = sorted(kb.urgency_ids, key=kb.urgency_rank)  # least urgent first
+    risk: dict[str, float] = {}
+    from_diff = ranked_levels[0]
+    for level in ranked_levels[1:]:
+        rank = kb.urgency_rank(level)
+        none_present = 1.0
+        for cid, p in probabilities.items():
+            if kb.urgency_rank(kb.conditions[cid].typical_urgency) >= rank:
+                none_present *= 1.0 - p
+        risk[level] = 1.0 - none_present
+        threshold = kb.triage.thresholds.get(level)
+        if threshold is not None and risk[level] >= threshold:
+            from_diff = level
+    from_flags = red_flags[0].urgency if red_flags else None
+    level = from_diff
+    if from_flags is not None and kb.urgency_rank(from_flags) > kb.urgency_rank(level):
+        level = from_flags
+    means = next(u.means for u in kb.urgency_levels if u.id == level)
+    return Urgency(level, means, from_flags, from_diff, risk)
