@@ -7,12 +7,13 @@ import json
 import sys
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("assess", help="rank the likely causes of a case and say how urgent it is",
                        description="Assess one case (JSON) or many (JSON Lines). "
                        "It informs care; it does not replace a clinician.")
     p.add_argument("file", nargs="?", help="case file (JSON or JSON Lines); '-' reads standard input")
-    p.add_argument("--json", action="store_true", help="write one JSON result a line (the case-format contract)")
+    p.add_argument("--json", action="store_true",
+                   help="write one JSON result a line (the case-format contract)")
     p.add_argument("--text", help="describe the pain in your own words instead of a case file")
     p.add_argument("--text-file", help="read that description (or a clinical note) from a file")
     p.add_argument("--age", type=float, help="age in years (with --text)")

@@ -7,7 +7,7 @@ import json
 import sys
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("kb", help="check the knowledge base and report its evidence coverage")
     kb_sub = p.add_subparsers(dest="kb_command", metavar="ACTION", required=True)
     check = kb_sub.add_parser("check", help="validate every data file; report coverage")

@@ -69,7 +69,7 @@ def _is_number(value: object) -> bool:
 def case_id_of(raw: object) -> str | None:
     """The id of a raw case or vignette line, for error lines, without validating anything."""
     if isinstance(raw, dict):
-        inner = raw.get("case") if isinstance(raw.get("case"), dict) else raw
+        inner: dict[str, object] = raw["case"] if isinstance(raw.get("case"), dict) else raw
         cid = inner.get("id")
         return cid if isinstance(cid, str) else (str(cid) if cid is not None else None)
     return None

@@ -83,28 +83,27 @@ def _tables(model: CompiledModel, question_set: str) -> _Tables:
 
 def _entropy(p: FloatArray) -> FloatArray:
     p = np.clip(p, 1e-12, 1 - 1e-12)
-    return -(p * np.log2(p) + (1 - p) * np.log2(1 - p))  # type: ignore[no-any-return]
+    return -(p * np.log2(p) + (1 - p) * np.log2(1 - p))
 
 
-def information_gain(model: CompiledModel, case: Case, question_set: str = PATIENT) -> dict[str, float]:
-    """Expected information gain (bits) of every unasked yes/no question."""
+def information_gain(model: CompiledModel, case: Case, question_set: str = PATIENT,
+                     skip: frozenset[str] = frozenset()) -> dict[str, float]:
+    """Expected information gain (bits) of every unasked yes/no question not in ``skip``."""
     t = _tables(model, question_set)
     values = case.values()
     rows = encode(model, values)
     logit = model.prior_logit[setting_row(model, case.setting)].copy()
     # Current family maxima/minima, so a candidate's update follows the family rule.
-    n_groups = int(model.group.max()) + 1
-    cur_pos = {}
-    cur_neg = {}
+    cur_pos: dict[int, FloatArray] = {}
+    cur_neg: dict[int, FloatArray] = {}
     for r in rows:
         g = int(model.group[r])
         cur_pos[g] = np.maximum(cur_pos.get(g, 0.0), model.log_lr_pos[r])
         cur_neg[g] = np.minimum(cur_neg.get(g, 0.0), model.log_lr_neg[r])
     for g in cur_pos:
         logit += cur_pos[g] + cur_neg[g]
-    del n_groups
 
-    unasked = np.array([f not in values for f in t.findings])
+    unasked = np.array([f not in values and f not in skip for f in t.findings])
     if not unasked.any():
         return {}
 
@@ -116,7 +115,7 @@ def information_gain(model: CompiledModel, case: Case, question_set: str = PATIE
             if g in cur_pos:
                 out[i] = (np.maximum(cur_pos[g], pos[i]) - cur_pos[g]
                           + np.minimum(cur_neg[g], neg[i]) - cur_neg[g])
-        return out  # type: ignore[no-any-return]
+        return out
 
     yes_rows, no_rows = t.yes_rows[unasked], t.no_rows[unasked]
     p_d = 1 / (1 + np.exp(-logit))
@@ -128,7 +127,8 @@ def information_gain(model: CompiledModel, case: Case, question_set: str = PATIE
     return dict(zip(ids, gain.tolist(), strict=True))
 
 
-def screening_questions(model: CompiledModel, case: Case, question_set: str = PATIENT) -> list[str]:
+def screening_questions(model: CompiledModel, case: Case, question_set: str = PATIENT,
+                        skip: frozenset[str] = frozenset()) -> list[str]:
     """Red-flag screening questions still worth asking: each names a finding of a red-flag
     rule that is still undecided (neither fired nor ruled out) for this case."""
     kb = model.kb
@@ -136,17 +136,22 @@ def screening_questions(model: CompiledModel, case: Case, question_set: str = PA
     allowed = set(askable(model, question_set))
     open_rules = [rf for rf in kb.red_flags.values() if rf.when.evaluate(values) is None]
     open_findings = set().union(*(rf.when.findings() for rf in open_rules)) if open_rules else set()
-    return [f for f in kb.screening if f in allowed and f not in values and f in open_findings]
+    return [f for f in kb.screening
+            if f in allowed and f not in values and f not in skip and f in open_findings]
 
 
-def next_question(model: CompiledModel, case: Case, question_set: str = PATIENT) -> Question | None:
-    """The next question to ask, or None when the answer is as clear as questions can make it."""
+def next_question(model: CompiledModel, case: Case, question_set: str = PATIENT,
+                  skip: frozenset[str] = frozenset()) -> Question | None:
+    """The next question to ask, or None when the answer is as clear as questions can make it.
+
+    ``skip`` holds questions already answered "don't know", which are not asked again.
+    """
     kb = model.kb
-    screening = screening_questions(model, case, question_set)
+    screening = screening_questions(model, case, question_set, skip)
     if screening:
         f = kb.findings[screening[0]]
         return Question(f.id, f.ask or f.means or f.id, "red-flag screening", 0.0)
-    gains = information_gain(model, case, question_set)
+    gains = information_gain(model, case, question_set, skip)
     if not gains:
         return None
     best = max(gains, key=lambda k: gains[k])

@@ -47,13 +47,13 @@ def log_odds_shift(model: CompiledModel, rows: Sequence[int]) -> FloatArray:
     for r in rows:
         groups.setdefault(int(model.group[r]), []).append(r)
     if len(groups) == len(rows):  # no two states share a family: a plain sum
-        return model.log_lr[rows].sum(axis=0)  # type: ignore[no-any-return]
+        return model.log_lr[rows].sum(axis=0)
     single = [g[0] for g in groups.values() if len(g) == 1]
     total = model.log_lr[single].sum(axis=0) if single else np.zeros(model.n_conditions)
     for members in groups.values():
         if len(members) > 1:
             total = total + model.log_lr_pos[members].max(axis=0) + model.log_lr_neg[members].min(axis=0)
-    return total  # type: ignore[no-any-return]
+    return total
 
 
 def logits(model: CompiledModel, case: Case) -> FloatArray:
@@ -63,7 +63,7 @@ def logits(model: CompiledModel, case: Case) -> FloatArray:
 
 def probabilities(model: CompiledModel, case: Case) -> FloatArray:
     """Each condition's posterior probability, in ``model.conditions`` order."""
-    return 1.0 / (1.0 + np.exp(-logits(model, case)))  # type: ignore[no-any-return]
+    return 1.0 / (1.0 + np.exp(-logits(model, case)))
 
 
 def batch_probabilities(model: CompiledModel, indptr: IntArray, rows: IntArray,
@@ -90,4 +90,4 @@ def batch_probabilities(model: CompiledModel, indptr: IntArray, rows: IntArray,
         case_starts = np.flatnonzero(np.r_[True, group_case[1:] != group_case[:-1]])
         shift[group_case[case_starts]] = np.add.reduceat(pos + neg, case_starts, axis=0)
     logit = model.prior_logit[settings] + shift
-    return 1.0 / (1.0 + np.exp(-logit))  # type: ignore[no-any-return]
+    return 1.0 / (1.0 + np.exp(-logit))

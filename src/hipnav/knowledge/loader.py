@@ -11,7 +11,7 @@ import functools
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 
 import yaml
 
@@ -114,7 +114,7 @@ def _provenance(raw: dict, where: str, problems: _Problems, references: set[str]
     return Provenance(grade="D", estimate=str(estimate), note=raw.get("note"))
 
 
-def _number(raw: Any) -> bool:
+def _number(raw: Any) -> TypeGuard[float]:
     return isinstance(raw, int | float) and not isinstance(raw, bool) and math.isfinite(raw)
 
 
@@ -192,10 +192,10 @@ def _findings(root: Path, problems: _Problems, refs: set[str]) -> dict[str, Find
             min=f.get("min"), max=f.get("max"), bands=bands, values=values,
             bands_provenance=bprov,
         )
-    for f in out.values():
-        for other in f.implies:
-            if other not in out or out[other].type != "bool" or f.type != "bool":
-                problems.add(f"findings: {f.id}", f"implies '{other}', which is not a bool finding")
+    for finding in out.values():
+        for other in finding.implies:
+            if other not in out or out[other].type != "bool" or finding.type != "bool":
+                problems.add(f"findings: {finding.id}", f"implies '{other}', which is not a bool finding")
     return out
 
 
@@ -219,13 +219,15 @@ def _evidence(cond: str, raw: Any, where: str, problems: _Problems,
         return None
     prov = _provenance(raw, where, problems, refs)
     lr: dict[str, float] = {}
-    sens = spec = None
+    sens: float | None = None
+    spec: float | None = None
     if finding.type == "bool":
         if "sens" in raw or "spec" in raw:
-            sens, spec = raw.get("sens"), raw.get("spec")
-            if not (_number(sens) and _number(spec) and 0 < sens < 1 and 0 < spec < 1):
-                problems.add(where, f"sens and spec must both lie in (0, 1), got {sens!r}, {spec!r}")
+            s_raw, p_raw = raw.get("sens"), raw.get("spec")
+            if not (_number(s_raw) and _number(p_raw) and 0 < s_raw < 1 and 0 < p_raw < 1):
+                problems.add(where, f"sens and spec must both lie in (0, 1), got {s_raw!r}, {p_raw!r}")
                 return None
+            sens, spec = float(s_raw), float(p_raw)
             if "lr_pos" in raw or "lr_neg" in raw:
                 problems.add(where, "give sens/spec or lr_pos/lr_neg, not both")
             lr = {"yes": _lr(round(sens / (1 - spec), 6), where, problems),
@@ -258,7 +260,7 @@ def _conditions(root: Path, problems: _Problems, findings: dict[str, Finding], r
         if c.get("typical_urgency") not in levels:
             problems.add(where, f"typical_urgency must be one of {sorted(levels)}")
         priors: dict[str, Prior] = {}
-        raw_priors = c.get("priors") if isinstance(c.get("priors"), dict) else {}
+        raw_priors: dict[str, Any] = c["priors"] if isinstance(c.get("priors"), dict) else {}
         for setting in settings:
             p = raw_priors.get(setting)
             if not isinstance(p, dict) or not _number(p.get("p")) or not 0 < p["p"] < 1:
@@ -364,13 +366,15 @@ def load(root: Path | str | None = None) -> KnowledgeBase:
         problems.add("triage.yaml", "needs a 'thresholds' mapping")
     else:
         for level, t in triage_raw["thresholds"].items():
-            if level not in level_ids or not isinstance(t, dict) or not _number(t.get("p")) or not 0 < t["p"] < 1:
+            valid = isinstance(t, dict) and _number(t.get("p")) and 0 < t["p"] < 1
+            if level not in level_ids or not valid:
                 problems.add("triage.yaml", f"threshold '{level}' needs a level id and a 'p' in (0, 1)")
                 continue
             thresholds[level] = float(t["p"])
             tprov[level] = _provenance(t, f"triage.yaml {level}", problems, refs)
 
-    screening_raw = _read_yaml(root / "screening.yaml", problems) if (root / "screening.yaml").exists() else {}
+    screening_path = root / "screening.yaml"
+    screening_raw = _read_yaml(screening_path, problems) if screening_path.exists() else {}
     screening = tuple((screening_raw or {}).get("screening_questions") or ())
     for fid in screening:
         if fid not in findings or findings[fid].type != "bool":
@@ -382,7 +386,8 @@ def load(root: Path | str | None = None) -> KnowledgeBase:
         version=str(meta.get("version")), settings=settings,
         default_setting=str(meta.get("default_setting")), urgency_levels=levels,
         findings=findings, conditions=conditions, families=families, clusters=clusters,
-        red_flags=red_flags, triage=TriagePolicy(thresholds, tprov), references=references, screening=screening,
+        red_flags=red_flags, triage=TriagePolicy(thresholds, tprov), references=references,
+        screening=screening,
     )
 
 

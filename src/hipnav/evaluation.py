@@ -1,0 +1,84 @@
+"""Scoring hipnav against vignettes with expected answers (``hipnav eval``).
+
+Definitions follow shared/tools/score-vignettes, the independent scorer: top-1 means the
+leading condition is one of the case's diagnoses; top-3 means the primary diagnosis (the
+first listed) is among the first three; triage compares urgency levels by rank.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from hipnav.assessment import Assessment
+
+
+@dataclass(frozen=True)
+class Vignette:
+    case_id: str | None
+    diagnoses: tuple[str, ...]
+    urgency: str
+
+
+@dataclass
+class Scorecard:
+    levels: tuple[str, ...]  # least urgent first
+    cases: int = 0
+    refused: int = 0
+    top1: int = 0
+    top3: int = 0
+    urgency_exact: int = 0
+    under_triage: int = 0
+    under_triage_2: int = 0
+    over_triage: int = 0
+    emergencies: int = 0
+    emergencies_caught: int = 0
+    misses: list[dict[str, object]] = field(default_factory=list)
+    confusion: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
+
+    def add(self, vignette: Vignette, result: Assessment) -> None:
+        self.cases += 1
+        ranked = [d.condition for d in result.differential]
+        primary = vignette.diagnoses[0]
+        hit1 = bool(ranked) and ranked[0] in vignette.diagnoses
+        hit3 = primary in ranked[:3]
+        self.top1 += hit1
+        self.top3 += hit3
+        self.confusion[primary][ranked[0]] += 1
+        gold = self.levels.index(vignette.urgency)
+        got = self.levels.index(result.urgency.level)
+        self.urgency_exact += got == gold
+        self.under_triage += got < gold
+        self.under_triage_2 += got <= gold - 2
+        self.over_triage += got > gold
+        if vignette.urgency == self.levels[-1]:
+            self.emergencies += 1
+            self.emergencies_caught += got == gold
+        if not hit1 or got != gold:
+            self.misses.append({"id": vignette.case_id, "expected": list(vignette.diagnoses),
+                                "ranked": ranked[:3], "expected_urgency": vignette.urgency,
+                                "urgency": result.urgency.level})
+
+    def add_refused(self, case_id: str | None, error: str) -> None:
+        self.cases += 1
+        self.refused += 1
+        self.misses.append({"id": case_id, "error": error})
+
+    def summary(self) -> dict[str, object]:
+        n = max(self.cases, 1)
+        return {
+            "cases": self.cases, "refused": self.refused,
+            "top1": round(self.top1 / n, 3), "top3": round(self.top3 / n, 3),
+            "urgency_exact": round(self.urgency_exact / n, 3),
+            "under_triage": self.under_triage, "under_triage_2_levels": self.under_triage_2,
+            "over_triage": round(self.over_triage / n, 3),
+            "emergencies_caught": f"{self.emergencies_caught}/{self.emergencies}",
+        }
+
+    def per_condition(self) -> dict[str, dict[str, object]]:
+        out = {}
+        for cond, firsts in sorted(self.confusion.items()):
+            total = sum(firsts.values())
+            out[cond] = {"cases": total, "ranked_first": firsts.get(cond, 0),
+                         "confused_with": {k: v for k, v in firsts.most_common() if k != cond}}
+        return out

@@ -1,0 +1,102 @@
+"""`hipnav assess` through a real subprocess, against the shared case-format contract."""
+
+from __future__ import annotations
+
+import json
+
+import yaml
+
+from tests.conftest import SHARED, run_hipnav
+
+CONDITIONS = [c["id"] for c in yaml.safe_load((SHARED / "case-format/conditions.yaml").read_text())["conditions"]]
+LEVELS = [u["id"] for u in yaml.safe_load((SHARED / "case-format/conditions.yaml").read_text())["urgency_levels"]]
+VIGNETTES = [json.loads(line) for line in (SHARED / "vignettes/dev.jsonl").read_text().splitlines() if line.strip()]
+
+
+def test_json_lines_follow_the_result_contract():
+    text = "".join(json.dumps(v["case"]) + "\n" for v in VIGNETTES)
+    proc = run_hipnav("assess", "--json", "-", input=text)
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.splitlines()
+    assert len(lines) == len(VIGNETTES)
+    for v, line in zip(VIGNETTES, lines, strict=True):
+        res = json.loads(line)
+        assert res["id"] == v["case"]["id"]
+        assert res["urgency"] in LEVELS
+        assert isinstance(res["red_flags"], list)
+        for flag in res["red_flags"]:
+            assert flag["id"] and flag["message"]
+        ranked = [d["condition"] for d in res["differential"]]
+        assert set(CONDITIONS) <= set(ranked)
+        probs = [d["probability"] for d in res["differential"]]
+        assert probs == sorted(probs, reverse=True)
+        assert all(0.0 <= p <= 1.0 for p in probs)
+
+
+def test_vignette_lines_are_read_through_their_case_field(tmp_path):
+    path = tmp_path / "v.jsonl"
+    path.write_text("".join(json.dumps(v) + "\n" for v in VIGNETTES[:3]))
+    proc = run_hipnav("assess", "--json", str(path))
+    assert proc.returncode == 0, proc.stderr
+    assert [json.loads(x)["id"] for x in proc.stdout.splitlines()] == [v["case"]["id"] for v in VIGNETTES[:3]]
+
+
+def test_one_pretty_printed_case(tmp_path):
+    path = tmp_path / "case.json"
+    path.write_text(json.dumps(VIGNETTES[0]["case"], indent=2))
+    proc = run_hipnav("assess", "--json", str(path))
+    assert proc.returncode == 0, proc.stderr
+    assert len(proc.stdout.splitlines()) == 1
+
+
+def test_bad_cases_give_error_lines_and_the_rest_go_on():
+    good = VIGNETTES[0]["case"]
+    lines = [
+        json.dumps(good),
+        "{not json",
+        json.dumps({"id": "unknown-finding", "findings": {"loc_moon": True}}),
+        json.dumps({"id": "wrong-type", "findings": {"fever": "yes"}}),
+        json.dumps({"id": "out-of-range", "age": 300, "findings": {}}),
+        json.dumps({"id": "bad-number", "findings": {"exam_temperature_c": 99}}),
+        json.dumps(good | {"id": "last"}),
+    ]
+    proc = run_hipnav("assess", "--json", "-", input="\n".join(lines) + "\n")
+    assert proc.returncode == 1
+    out = [json.loads(x) for x in proc.stdout.splitlines()]
+    assert len(out) == 7
+    assert out[0]["id"] == good["id"] and "differential" in out[0]
+    assert "line 2" in out[1]["error"] and "JSON" in out[1]["error"]
+    assert out[2] == {"id": "unknown-finding", "error": out[2]["error"]}
+    assert "findings.loc_moon" in out[2]["error"]
+    assert "findings.fever" in out[3]["error"]
+    assert "age" in out[4]["error"] and "120" in out[4]["error"]
+    assert "findings.exam_temperature_c" in out[5]["error"]
+    assert out[6]["id"] == "last" and "differential" in out[6]
+
+
+def test_readable_report_puts_urgency_first_and_cites_sources(tmp_path):
+    path = tmp_path / "case.json"
+    path.write_text(json.dumps({"id": "demo", "age": 45, "sex": "female",
+                                "findings": {"loc_lateral_hip": True, "pain_lying_on_side": True,
+                                             "exam_gt_tender": True}}))
+    proc = run_hipnav("assess", str(path))
+    assert proc.returncode == 0, proc.stderr
+    body = [x for x in proc.stdout.splitlines() if x.strip()]
+    assert body[2].startswith("URGENCY:")
+    assert "Likely causes" in proc.stdout
+    assert "%" in proc.stdout and "LR " in proc.stdout
+    assert "does not replace a clinician" in proc.stdout
+
+
+def test_red_flag_shows_as_emergency(tmp_path):
+    proc = run_hipnav("assess", "--json", "-", input=json.dumps(
+        {"id": "ces", "findings": {"saddle_anesthesia": True, "loc_buttock": True}}))
+    res = json.loads(proc.stdout)
+    assert res["urgency"] == "emergency"
+    assert res["red_flags"]
+
+
+def test_missing_file_is_a_clear_error():
+    proc = run_hipnav("assess", "--json", "/nonexistent/case.json")
+    assert proc.returncode == 2
+    assert "cannot read" in proc.stderr

@@ -1,0 +1,144 @@
+"""Posterior arithmetic on the tiny knowledge base, whose numbers we know by hand."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from hipnav.engine import CaseError, encode, explain, parse_case, probabilities
+from hipnav.engine.posterior import batch_probabilities, setting_row
+
+
+def _p(model, kb, findings, **kw):
+    case = parse_case({"findings": findings, **kw}, kb)
+    return dict(zip(model.conditions, probabilities(model, case), strict=True))
+
+
+def _odds(p: float) -> float:
+    return p / (1 - p)
+
+
+def test_no_findings_gives_the_setting_prior(tiny_model, tiny_kb):
+    assert _p(tiny_model, tiny_kb, {})["alpha"] == pytest.approx(0.2)
+    assert _p(tiny_model, tiny_kb, {}, setting="sports_medicine")["alpha"] == pytest.approx(0.3)
+
+
+def test_odds_multiply_by_likelihood_ratio(tiny_model, tiny_kb):
+    p = _p(tiny_model, tiny_kb, {"loc_lateral_hip": True})["beta"]
+    assert _odds(p) == pytest.approx(_odds(0.1) * 5.0)
+    p = _p(tiny_model, tiny_kb, {"loc_lateral_hip": False})["beta"]
+    assert _odds(p) == pytest.approx(_odds(0.1) * 0.2)
+
+
+def test_sensitivity_and_specificity_become_likelihood_ratios(tiny_model, tiny_kb):
+    p = _p(tiny_model, tiny_kb, {"exam_fadir": True})["alpha"]
+    assert _odds(p) == pytest.approx(_odds(0.2) * 0.9 / 0.5)
+    p = _p(tiny_model, tiny_kb, {"exam_fadir": False})["alpha"]
+    assert _odds(p) == pytest.approx(_odds(0.2) * 0.1 / 0.5)
+
+
+def test_missing_answer_direction_carries_no_information(tiny_model, tiny_kb):
+    # snapping has only lr_pos: "no" must leave alpha at its prior
+    assert _p(tiny_model, tiny_kb, {"snapping": False})["alpha"] == pytest.approx(0.2)
+
+
+def test_family_counts_only_the_strongest_evidence_per_direction(tiny_model, tiny_kb):
+    both = _p(tiny_model, tiny_kb, {"loc_groin": True, "c_sign": True})["alpha"]
+    assert _odds(both) == pytest.approx(_odds(0.2) * 4.0)  # max(3, 4), not 12
+    mixed = _p(tiny_model, tiny_kb, {"loc_groin": False, "c_sign": True})["alpha"]
+    assert _odds(mixed) == pytest.approx(_odds(0.2) * 4.0 * 0.5)
+
+
+def test_age_and_sex_shape_the_prior(tiny_model, tiny_kb):
+    assert _odds(_p(tiny_model, tiny_kb, {}, age=70)["alpha"]) == pytest.approx(_odds(0.2) * 0.5)
+    assert _odds(_p(tiny_model, tiny_kb, {}, sex="female")["beta"]) == pytest.approx(_odds(0.1) * 2)
+
+
+def test_numeric_finding_acts_through_its_band(tiny_model, tiny_kb):
+    p = _p(tiny_model, tiny_kb, {"exam_temperature_c": 39.0})["gamma"]
+    assert _odds(p) == pytest.approx(_odds(0.01) * 5.0)
+    p = _p(tiny_model, tiny_kb, {"exam_temperature_c": 38.49})["gamma"]
+    assert _odds(p) == pytest.approx(_odds(0.01) * 0.5)
+
+
+def test_cluster_replaces_its_members_when_every_criterion_is_known(tiny_model, tiny_kb):
+    p = _p(tiny_model, tiny_kb, {"fever": True, "unable_to_bear_weight": True})["gamma"]
+    assert _odds(p) == pytest.approx(_odds(0.01) * 30.0)
+    # one criterion unknown: the members count individually
+    p = _p(tiny_model, tiny_kb, {"fever": True})["gamma"]
+    assert _odds(p) == pytest.approx(_odds(0.01) * 6.0)
+    # the cluster's criterion "fever or temperature >= 38.5" is met by the temperature alone
+    p = _p(tiny_model, tiny_kb, {"fever": False, "exam_temperature_c": 39.0,
+                                 "unable_to_bear_weight": False})["gamma"]
+    assert _odds(p) == pytest.approx(_odds(0.01) * 1.5)
+
+
+def test_implied_findings_are_filled(tiny_kb):
+    case = parse_case({"findings": {"snapping_painful": True}}, tiny_kb)
+    assert case.findings["snapping"] is True
+    case = parse_case({"findings": {"snapping": False}}, tiny_kb)
+    assert case.findings["snapping_painful"] is False
+
+
+def test_batch_equals_single_case(tiny_model, tiny_kb):
+    raws = [
+        {"findings": {}},
+        {"findings": {"loc_groin": True, "c_sign": False, "fever": True}, "age": 12},
+        {"findings": {"fever": True, "unable_to_bear_weight": True, "loc_lateral_hip": True}},
+        {"findings": {"exam_temperature_c": 40.0}, "setting": "manual_therapy", "sex": "male"},
+    ]
+    cases = [parse_case(r, tiny_kb) for r in raws]
+    rows = [encode(tiny_model, c.values()) for c in cases]
+    indptr = np.cumsum([0] + [len(r) for r in rows])
+    flat = np.array([x for r in rows for x in r], dtype=np.intp)
+    settings = np.array([setting_row(tiny_model, c.setting) for c in cases])
+    batch = batch_probabilities(tiny_model, indptr, flat, settings)
+    single = np.array([probabilities(tiny_model, c) for c in cases])
+    assert np.abs(batch - single).max() < 1e-12
+
+
+def test_explanation_shows_each_contribution_with_its_source(tiny_model, tiny_kb):
+    case = parse_case({"findings": {"loc_groin": True, "c_sign": True, "exam_fadir": True}}, tiny_kb)
+    expl = explain(tiny_model, case, "alpha")
+    by = {c.finding: c for c in expl.contributions}
+    assert by["c_sign"].counted and not by["loc_groin"].counted
+    assert "c_sign" in (by["loc_groin"].note or "")
+    assert by["exam_fadir"].provenance.source == "ref1"
+    assert by["exam_fadir"].log_lr == pytest.approx(math.log(1.8))
+    assert by["c_sign"].provenance.is_estimate
+    # the counted contributions add up to the posterior log odds
+    total = sum(c.log_lr for c in expl.counted)
+    p = probabilities(tiny_model, case)[tiny_model.conditions.index("alpha")]
+    assert math.log(_odds(p)) == pytest.approx(math.log(_odds(expl.prior)) + total)
+
+
+@pytest.mark.parametrize(
+    ("raw", "field"),
+    [
+        ({"findings": {"no_such_finding": True}}, "findings.no_such_finding"),
+        ({"findings": {"fever": "yes"}}, "findings.fever"),
+        ({"findings": {"fever": 1}}, "findings.fever"),
+        ({"findings": {"exam_temperature_c": 50}}, "findings.exam_temperature_c"),
+        ({"findings": {"exam_temperature_c": True}}, "findings.exam_temperature_c"),
+        ({"findings": {"age": 30}}, "findings.age"),
+        ({"age": -1, "findings": {}}, "age"),
+        ({"age": "old", "findings": {}}, "age"),
+        ({"sex": "x", "findings": {}}, "sex"),
+        ({"setting": "hospital", "findings": {}}, "setting"),
+        ({"findings": []}, "findings"),
+        ({"format": "other/2", "findings": {}}, "format"),
+        ({"id": 5, "findings": {}}, "id"),
+        ([1, 2], "case"),
+    ],
+)
+def test_bad_input_names_the_field(tiny_kb, raw, field):
+    with pytest.raises(CaseError) as err:
+        parse_case(raw, tiny_kb)
+    assert err.value.field == field
+    assert str(err.value).startswith(field)
+
+
+def test_setting_row_defaults_to_primary_care(tiny_model):
+    assert tiny_model.settings[setting_row(tiny_model, None)] == "primary_care"
