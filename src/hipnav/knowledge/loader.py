@@ -129,7 +129,7 @@ def _references(root: Path, problems: _Problems) -> dict[str, Reference]:
         if not r.get("doi") and not r.get("url"):
             problems.add(where, "needs a 'doi' or a 'url'")
         out[r["id"]] = Reference(
-            id=r["id"], authors=str(r.get("authors", "")), year=int(r.get("year") or 0),
+            id=r["id"], authors=str(r.get("authors", "")), year=r["year"] if isinstance(r.get("year"), int) else 0,
             title=str(r.get("title", "")), journal=str(r.get("journal", "")),
             doi=r.get("doi"), url=r.get("url"),
         )
@@ -335,7 +335,8 @@ def load(root: Path | str | None = None) -> KnowledgeBase:
         if not crit:
             problems.add(where, "a cluster needs criteria")
         table = cl.get("lr_by_count") or {}
-        lr_by_count = {int(k): _lr(v, f"{where} lr_by_count[{k}]", problems) for k, v in table.items()}
+        lr_by_count = {k: _lr(v, f"{where} lr_by_count[{k}]", problems)
+                       for k, v in table.items() if isinstance(k, int)}
         if set(lr_by_count) != set(range(len(crit) + 1)):
             problems.add(where, f"lr_by_count needs exactly the counts 0..{len(crit)}")
         for cid in cl.get("conditions") or []:

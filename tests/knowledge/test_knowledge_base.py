@@ -1,0 +1,82 @@
+"""The shipped knowledge base: complete against the shared case format, cited, valid."""
+
+from __future__ import annotations
+
+import yaml
+
+from tests.conftest import SHARED, run_hipnav
+
+SHARED_FINDINGS = yaml.safe_load((SHARED / "case-format/findings.yaml").read_text())
+SHARED_CONDITIONS = yaml.safe_load((SHARED / "case-format/conditions.yaml").read_text())
+
+
+def test_every_shared_finding_is_known_with_its_type(kb):
+    for section in ("history", "exam", "lab"):
+        for f in SHARED_FINDINGS[section]:
+            assert f["id"] in kb.findings, f["id"]
+            assert kb.findings[f["id"]].type == f["type"], f["id"]
+
+
+def test_every_shared_condition_and_urgency_level_is_known(kb):
+    for c in SHARED_CONDITIONS["conditions"]:
+        assert c["id"] in kb.conditions, c["id"]
+        assert kb.conditions[c["id"]].typical_urgency == c["typical_urgency"], c["id"]
+    assert list(kb.urgency_ids) == [u["id"] for u in SHARED_CONDITIONS["urgency_levels"]]
+
+
+def test_every_condition_has_a_prior_for_every_setting_and_evidence(kb):
+    for cond in kb.conditions.values():
+        assert set(cond.priors) == {"primary_care", "sports_medicine", "manual_therapy"}
+        assert len(cond.evidence) >= 5, cond.id
+
+
+def test_every_number_has_provenance(kb):
+    for cond in kb.conditions.values():
+        for prior in cond.priors.values():
+            assert prior.provenance.source in kb.references or prior.provenance.estimate
+        for ev in cond.evidence:
+            prov = ev.provenance
+            assert (prov.source in kb.references) != bool(prov.estimate), (cond.id, ev.finding)
+            assert prov.grade == "D" if prov.estimate else prov.grade in "ABC"
+
+
+def test_references_are_full_citations(kb):
+    for ref in kb.references.values():
+        assert ref.authors and ref.title and ref.journal and 1900 < ref.year <= 2026, ref.id
+        assert ref.doi or ref.url, ref.id
+
+
+def test_red_flag_rules_cover_the_emergencies_of_the_brief(kb):
+    from hipnav.triage import fired_red_flags
+
+    emergencies = [
+        {"saddle_anesthesia": True},
+        {"bladder_bowel_dysfunction": True},
+        {"fever": True, "unable_to_bear_weight": True},
+        {"age": 80, "onset_trauma": True, "unable_to_bear_weight": True},
+        {"loc_lower_abdomen": True, "abdominal_pain": True, "fever": True, "nausea_vomiting": True},
+    ]
+    for values in emergencies:
+        levels = {f.urgency for f in fired_red_flags(kb, values)}
+        assert "emergency" in levels, values
+    urgent = [
+        {"history_of_cancer": True, "night_pain": True},
+        {"history_of_cancer": True, "weight_loss_unexplained": True},
+        {"age": 12, "limp": True, "loc_knee": True},
+        {"loc_groin": True, "onset_after_training_increase": True, "exam_hop_pain": True},
+    ]
+    for values in urgent:
+        levels = {kb.urgency_rank(f.urgency) for f in fired_red_flags(kb, values)}
+        assert levels and max(levels) >= kb.urgency_rank("urgent"), values
+
+
+def test_kb_check_reports_coverage():
+    proc = run_hipnav("kb", "check")
+    assert proc.returncode == 0, proc.stderr
+    assert "literature-backed" in proc.stdout and "expert estimates" in proc.stdout
+    proc = run_hipnav("kb", "check", "--json")
+    import json
+
+    report = json.loads(proc.stdout)
+    assert report["published"] + report["estimates"] == report["likelihood_ratios"]
+    assert report["conditions"] >= 25
