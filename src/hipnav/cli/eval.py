@@ -7,7 +7,7 @@ import json
 import sys
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("eval", help="score hipnav on vignettes with expected answers (JSON Lines)")
     p.add_argument("file", help="vignettes: one {case, expected} object a line")
     p.add_argument("--json", action="store_true", help="print the scorecard as JSON")

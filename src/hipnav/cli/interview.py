@@ -18,7 +18,7 @@ MAX_QUESTIONS = 30
 HELP = "Answer y (yes), n (no) or ? (don't know); b goes back, q finishes now."
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("interview", help="answer questions one at a time and get a report")
     p.add_argument("--clinician", action="store_true", help="also ask clinical examination tests")
     p.add_argument("--save", metavar="FILE", help="save the case as JSON to FILE at the end")

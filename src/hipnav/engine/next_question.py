@@ -2,11 +2,9 @@
 highest expected information gain over the differential.
 
 Information gain is the expected fall in the summed binary entropy of the conditions'
-posteriors (each condition is its own variable, so the differential's entropy is the sum).
-For condition d the answer is predicted from P(yes | d) and P(yes | not d): sensitivity and
-1 - specificity where the knowledge base gives them, otherwise implied by the likelihood
-ratios and a base rate of the answer (``BASE_RATE``). The update after an answer follows the
-engine's own rule, families included; cluster rules are left out of this look-ahead.
+posteriors (each condition is its own variable, so the differential's entropy is the sum of
+the conditions' entropies), i.e. the sum over conditions of the mutual information between
+the answer and the condition. Cluster rules are left out of this look-ahead.
 """
 
 from __future__ import annotations
@@ -18,7 +16,7 @@ import numpy as np
 
 from hipnav.engine.case import Case
 from hipnav.engine.model import CompiledModel, FloatArray, StateKey
-from hipnav.engine.posterior import encode, setting_row
+from hipnav.engine.posterior import encode, log_odds_shift, setting_row
 
 #: Assumed share of people without a condition who answer "yes" to a question, where the
 #: knowledge base gives likelihood ratios but no specificity. It only orders questions; it
@@ -64,21 +62,32 @@ def askable(model: CompiledModel, question_set: str) -> tuple[str, ...]:
 
 @functools.lru_cache(maxsize=4)
 def _tables(model: CompiledModel, question_set: str) -> _Tables:
+    """P(yes | d) and P(yes | not d) for every askable question and condition.
+
+    Taken from sensitivity and specificity where the knowledge base gives them; otherwise
+    solved from the two likelihood ratios (exact when LR+ > 1 > LR- or the reverse); where
+    only one direction is informative, from ``BASE_RATE`` and that LR.
+    """
     ids = askable(model, question_set)
     yes = np.array([model.index[StateKey(f, "yes")] for f in ids], dtype=np.intp)
     no = np.array([model.index[StateKey(f, "no")] for f in ids], dtype=np.intp)
-    lr_yes, lr_no = np.exp(model.log_lr[yes]), np.exp(model.log_lr[no])
+    lr_y, lr_n = np.exp(model.log_lr[yes]), np.exp(model.log_lr[no])
     q = BASE_RATE
-    p1 = q * lr_yes / (q * lr_yes + (1 - q) * lr_no)
-    p0 = np.full_like(p1, q)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        solved_b = (1 - lr_n) / (lr_y - lr_n)
+    both = ((lr_y > 1) & (lr_n < 1)) | ((lr_y < 1) & (lr_n > 1))
+    b = np.where(both, solved_b, q)
+    a = np.where(both, lr_y * solved_b,
+                 np.where(lr_n == 1, q * lr_y, 1 - lr_n * (1 - q)))
+    a, b = np.clip(a, 0.001, 0.999), np.clip(b, 0.001, 0.999)
     col = {c: j for j, c in enumerate(model.conditions)}
     for i, fid in enumerate(ids):
         for cond in model.kb.conditions.values():
             for ev in cond.evidence:
                 if ev.finding == fid and ev.sens is not None and ev.spec is not None:
-                    p1[i, col[cond.id]] = ev.sens
-                    p0[i, col[cond.id]] = 1 - ev.spec
-    return _Tables(ids, yes, no, p1, p0)
+                    a[i, col[cond.id]] = ev.sens
+                    b[i, col[cond.id]] = 1 - ev.spec
+    return _Tables(ids, yes, no, a, b)
 
 
 def _entropy(p: FloatArray) -> FloatArray:
@@ -88,41 +97,46 @@ def _entropy(p: FloatArray) -> FloatArray:
 
 def information_gain(model: CompiledModel, case: Case, question_set: str = PATIENT,
                      skip: frozenset[str] = frozenset()) -> dict[str, float]:
-    """Expected information gain (bits) of every unasked yes/no question not in ``skip``."""
+    """Expected information gain (bits) of every unasked yes/no question not in ``skip``.
+
+    For each condition, the mutual information between the answer and the condition under
+    the predictive model of :func:`_tables` (never negative), scaled by the share of the
+    answer's evidence the family rule would still let count given what is already known
+    (a second test of a family already answered adds little or nothing).
+    """
     t = _tables(model, question_set)
     values = case.values()
+    unasked = np.array([f not in values and f not in skip for f in t.findings])
+    if not unasked.any():
+        return {}
     rows = encode(model, values)
-    logit = model.prior_logit[setting_row(model, case.setting)].copy()
-    # Current family maxima/minima, so a candidate's update follows the family rule.
+    logit = model.prior_logit[setting_row(model, case.setting)] + log_odds_shift(model, rows)
     cur_pos: dict[int, FloatArray] = {}
     cur_neg: dict[int, FloatArray] = {}
     for r in rows:
         g = int(model.group[r])
         cur_pos[g] = np.maximum(cur_pos.get(g, 0.0), model.log_lr_pos[r])
         cur_neg[g] = np.minimum(cur_neg.get(g, 0.0), model.log_lr_neg[r])
-    for g in cur_pos:
-        logit += cur_pos[g] + cur_neg[g]
-
-    unasked = np.array([f not in values and f not in skip for f in t.findings])
-    if not unasked.any():
-        return {}
-
-    def delta(state_rows: np.ndarray) -> FloatArray:
-        pos, neg = model.log_lr_pos[state_rows], model.log_lr_neg[state_rows]
-        out = pos + neg
-        for i, r in enumerate(state_rows):
-            g = int(model.group[r])
-            if g in cur_pos:
-                out[i] = (np.maximum(cur_pos[g], pos[i]) - cur_pos[g]
-                          + np.minimum(cur_neg[g], neg[i]) - cur_neg[g])
-        return out
 
     yes_rows, no_rows = t.yes_rows[unasked], t.no_rows[unasked]
+    raw = np.abs(model.log_lr[yes_rows]) + np.abs(model.log_lr[no_rows])
+    effective = raw.copy()
+    for i, (ry, rn) in enumerate(zip(yes_rows, no_rows, strict=True)):
+        g = int(model.group[ry])
+        if g in cur_pos:
+            dy = (np.maximum(cur_pos[g], model.log_lr_pos[ry]) - cur_pos[g]
+                  + np.minimum(cur_neg[g], model.log_lr_neg[ry]) - cur_neg[g])
+            dn = (np.maximum(cur_pos[g], model.log_lr_pos[rn]) - cur_pos[g]
+                  + np.minimum(cur_neg[g], model.log_lr_neg[rn]) - cur_neg[g])
+            effective[i] = np.abs(dy) + np.abs(dn)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = np.where(raw > 0, effective / raw, 0.0)
+
     p_d = 1 / (1 + np.exp(-logit))
-    p_yes = p_d * t.p_yes_d[unasked] + (1 - p_d) * t.p_yes_not_d[unasked]
-    h_yes = _entropy(1 / (1 + np.exp(-(logit + delta(yes_rows)))))
-    h_no = _entropy(1 / (1 + np.exp(-(logit + delta(no_rows)))))
-    gain = (_entropy(p_d) - p_yes * h_yes - (1 - p_yes) * h_no).sum(axis=1)
+    a, b = t.p_yes_d[unasked], t.p_yes_not_d[unasked]
+    p_yes = p_d * a + (1 - p_d) * b
+    mutual = _entropy(p_yes) - p_d * _entropy(a) - (1 - p_d) * _entropy(b)
+    gain = (np.maximum(mutual, 0.0) * share).sum(axis=1)
     ids = [f for f, u in zip(t.findings, unasked, strict=True) if u]
     return dict(zip(ids, gain.tolist(), strict=True))
 

@@ -129,7 +129,8 @@ def _references(root: Path, problems: _Problems) -> dict[str, Reference]:
         if not r.get("doi") and not r.get("url"):
             problems.add(where, "needs a 'doi' or a 'url'")
         out[r["id"]] = Reference(
-            id=r["id"], authors=str(r.get("authors", "")), year=r["year"] if isinstance(r.get("year"), int) else 0,
+            id=r["id"], authors=str(r.get("authors", "")),
+            year=r["year"] if isinstance(r.get("year"), int) else 0,
             title=str(r.get("title", "")), journal=str(r.get("journal", "")),
             doi=r.get("doi"), url=r.get("url"),
         )

@@ -1,0 +1,40 @@
+"""Urgency: the most urgent of the red flags and of the differential's risk."""
+
+from __future__ import annotations
+
+from hipnav.assessment import assess
+from hipnav.engine import parse_case
+
+
+def _assess(model, kb, findings, **kw):
+    return assess(parse_case({"findings": findings, **kw}, kb), model)
+
+
+def test_red_flag_sets_a_floor_no_other_finding_can_lower(tiny_model, tiny_kb):
+    result = _assess(tiny_model, tiny_kb, {"saddle_anesthesia": True, "fever": False,
+                                           "unable_to_bear_weight": False, "loc_lateral_hip": True})
+    assert [f.id for f in result.red_flags] == ["saddle"]
+    assert result.urgency.level == "emergency"
+    assert result.urgency.from_red_flags == "emergency"
+
+
+def test_differential_alone_can_raise_urgency(tiny_model, tiny_kb):
+    # no red flag fires (fever unknown), but gamma's probability crosses the emergency threshold
+    result = _assess(tiny_model, tiny_kb, {"exam_temperature_c": 40.0, "unable_to_bear_weight": True})
+    assert not result.red_flags
+    gamma = next(d for d in result.differential if d.condition == "gamma")
+    assert gamma.probability >= 0.2
+    assert result.urgency.level == "emergency" and result.urgency.from_differential == "emergency"
+
+
+def test_quiet_case_is_self_care(tiny_model, tiny_kb):
+    result = _assess(tiny_model, tiny_kb, {"fever": False, "loc_lateral_hip": False})
+    assert result.urgency.level == "self_care"
+
+
+def test_risk_is_probability_that_at_least_one_condition_at_that_level_is_present(tiny_model, tiny_kb):
+    result = _assess(tiny_model, tiny_kb, {})
+    p = {d.condition: d.probability for d in result.differential}
+    assert abs(result.urgency.risk_by_level["emergency"] - p["gamma"]) < 1e-12
+    expected = 1 - (1 - p["gamma"]) * (1 - p["beta"])
+    assert abs(result.urgency.risk_by_level["routine_medical"] - expected) < 1e-12
