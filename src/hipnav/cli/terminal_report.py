@@ -6,8 +6,7 @@ from __future__ import annotations
 import textwrap
 
 from hipnav.assessment import DISCLAIMER, Assessment
-from hipnav.engine.explanation import Contribution
-from hipnav.knowledge.model import KnowledgeBase
+from hipnav.describe import describe_contribution, source_label
 
 BAR_WIDTH = 24
 
@@ -15,30 +14,6 @@ BAR_WIDTH = 24
 def _bar(p: float) -> str:
     filled = round(p * BAR_WIDTH)
     return "█" * filled + "·" * (BAR_WIDTH - filled)
-
-
-def describe_contribution(kb: KnowledgeBase, c: Contribution) -> str:
-    if c.is_cluster:
-        return f"{kb.clusters[c.finding].name}: {c.note}"
-    f = kb.findings[c.finding]
-    text = f.label or f.ask or f.means or f.id
-    if f.type == "bool":
-        return f"{text.rstrip('?')}: {'yes' if c.state == 'yes' else 'no'}"
-    if f.type == "number":
-        band = next(b for b in f.bands if b.id == c.state)
-        return f"{f.means or f.ask or f.id}: {band.describe(f.unit or '')}".replace("?", "")
-    return f"{f.means or f.id}: {c.state}"
-
-
-def source_label(kb: KnowledgeBase, c: Contribution) -> str:
-    prov = c.provenance
-    if prov is None:
-        return ""
-    if prov.source:
-        ref = kb.references[prov.source]
-        first = ref.authors.split(",")[0].split(" ")[0]
-        return f"{first} {ref.year}, grade {prov.grade}"
-    return "expert estimate, grade D"
 
 
 def render(result: Assessment, top: int = 6, width: int = 88) -> str:

@@ -1,0 +1,34 @@
+"""Plain words for the parts of an explanation: what a finding was, and where its number
+comes from. Shared by every interface (terminal report, web pages, JSON API) so that a
+reason reads the same wherever a person sees it."""
+
+from __future__ import annotations
+
+from hipnav.engine.explanation import Contribution
+from hipnav.knowledge.model import KnowledgeBase
+
+
+def describe_contribution(kb: KnowledgeBase, c: Contribution) -> str:
+    """One line saying what was observed, e.g. "Does sitting bring on the pain: yes"."""
+    if c.is_cluster:
+        return f"{kb.clusters[c.finding].name}: {c.note}"
+    f = kb.findings[c.finding]
+    text = f.label or f.ask or f.means or f.id
+    if f.type == "bool":
+        return f"{text.rstrip('?')}: {'yes' if c.state == 'yes' else 'no'}"
+    if f.type == "number":
+        band = next(b for b in f.bands if b.id == c.state)
+        return f"{f.means or f.ask or f.id}: {band.describe(f.unit or '')}".replace("?", "")
+    return f"{f.means or f.id}: {c.state}"
+
+
+def source_label(kb: KnowledgeBase, c: Contribution) -> str:
+    """Short source of a contribution's number: "Martin 2014, grade C" or an expert estimate."""
+    prov = c.provenance
+    if prov is None:
+        return ""
+    if prov.source:
+        ref = kb.references[prov.source]
+        first = ref.authors.split(",")[0].split(" ")[0]
+        return f"{first} {ref.year}, grade {prov.grade}"
+    return "expert estimate, grade D"
