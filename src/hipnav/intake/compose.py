@@ -1,0 +1,284 @@
+"""Turn the marked-up document into finding mentions: what each mention says, and why.
+
+A lexicon match alone is rarely a finding: "groin" is a pain location only with a pain word
+in its clause, "stairs" aggravates only with "worse" or "hurts" near it (and "better with
+sitting" says sitting does not), a test needs its result. This module applies those
+combinations, then ConText's modifiers: negated -> false; uncertain, historical,
+hypothetical or about someone else -> kept as a span but not used.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from hipnav.intake.model import Span
+from hipnav.intake.rules import LexRule, Rules
+
+if TYPE_CHECKING:  # pragma: no cover
+    from spacy.tokens import Doc
+    from spacy.tokens import Span as SpacySpan
+
+#: How far (tokens) an activity looks for its cue: "worse" must be close to "stairs".
+ACTIVITY_WINDOW = 10
+#: How far (characters) a test looks after its name for a result.
+RESULT_AFTER = 90
+#: How far (characters) a test looks before its name ("positive SLR", "+ve FABER").
+RESULT_BEFORE = 14
+
+_SET_ASIDE = {
+    "POSSIBLE_EXISTENCE": "uncertain",
+    "HYPOTHETICAL": "hypothetical",
+    "FAMILY": "about someone else",
+    "HISTORICAL": "in the past",
+}
+_QUESTION_START = re.compile(
+    r"^\W*(?:is|are|am|do|does|did|could|can|should|would|will|what|why|how|might|may|"
+    r"has|have|any)\b", re.IGNORECASE)
+
+
+@dataclass
+class Target:
+    """A span of the document with what ConText said about it."""
+
+    label: str
+    start: int          # token index
+    end: int
+    char_start: int
+    char_end: int
+    text: str
+    sent: int           # sentence number
+    clause: int         # clause number within the document
+    negated: str | None  # the negating words, if any
+    set_aside: str | None  # why it does not count (uncertain, ...), if so
+
+
+def _modifier_text(mod: Any) -> str:
+    start, end = mod.modifier_span
+    return str(mod._doc[start:end].text) if hasattr(mod, "_doc") else str(mod.rule.literal)
+
+
+def _targets(doc: Doc, group: str, breaks: frozenset[str]) -> list[Target]:
+    """Every span of the group, with sentence, clause and modifier facts resolved."""
+    clause_of: list[int] = []
+    sent_of: list[int] = []
+    clause = sent = -1
+    for tok in doc:
+        if tok.is_sent_start:
+            sent += 1
+            clause += 1
+        elif tok.lower_ in breaks:
+            clause += 1
+        clause_of.append(clause)
+        sent_of.append(sent)
+    questions = {sent_of[s.start] for s in doc.sents
+                 if s.text.rstrip().endswith("?") and _QUESTION_START.match(s.text)}
+    out = []
+    for span in doc.spans[group]:
+        negated = None
+        aside = None
+        for mod in span._.modifiers:
+            cat = mod.category
+            words = doc[mod.modifier_span[0]:mod.modifier_span[1]].text
+            if cat == "NEGATED_EXISTENCE":
+                negated = words
+            elif cat in _SET_ASIDE and aside is None:
+                aside = f"{_SET_ASIDE[cat]} ('{words}')"
+        if aside is None and sent_of[span.start] in questions:
+            aside = "uncertain (a question)"
+        out.append(Target(
+            label=span.label_, start=span.start, end=span.end,
+            char_start=span.start_char, char_end=span.end_char, text=span.text,
+            sent=sent_of[span.start], clause=clause_of[span.start],
+            negated=negated, set_aside=aside,
+        ))
+    out.sort(key=lambda t: (t.start, t.end))
+    return out
+
+
+def _nearest(t: Target, pool: Iterable[Target], window: int | None = None,
+             same_clause: bool = True) -> Target | None:
+    """The cue closest to ``t`` (a cue before it wins a tie)."""
+    best: Target | None = None
+    best_key = (10**9, 1)
+    for c in pool:
+        if c.sent != t.sent or (same_clause and c.clause != t.clause):
+            continue
+        if c.end <= t.start:
+            gap, after = t.start - c.end, 0
+        elif c.start >= t.end:
+            gap, after = c.start - t.end, 1
+        else:
+            continue
+        if window is not None and gap > window:
+            continue
+        if (gap, after) < best_key:
+            best, best_key = c, (gap, after)
+    return best
+
+
+class Composer:
+    """Applies the lexicon kinds to one document's targets."""
+
+    def __init__(self, rules: Rules) -> None:
+        self.rules = rules
+        self.by_label: dict[str, LexRule] = {r.label: r for r in rules.lexicon}
+        self.not_improving = {r.label for r in rules.lexicon
+                              if r.ids == ("not_improving",) and r.value}
+
+    def spans(self, doc: Doc, group: str) -> list[Span]:
+        """Finding mentions of ``doc``, used or set aside, in text order."""
+        targets = _targets(doc, group, self.rules.clause_breaks)
+        cues: dict[str, list[Target]] = {}
+        for t in targets:
+            cues.setdefault(t.label, []).append(t)
+        pain = cues.get("CUE_PAIN", [])
+        agg = cues.get("CUE_AGG", [])
+        relief = cues.get("CUE_RELIEF", [])
+        tender = cues.get("CUE_TENDER", [])
+        fail = [t for t in targets if t.label in self.not_improving]
+        radiating = [t for t in targets if t.label in self.by_label
+                     and "radiating_leg_pain" in self.by_label[t.label].ids]
+        text = doc.text
+        out: list[Span] = []
+        for t in targets:
+            rule = self.by_label.get(t.label)
+            if rule is None:
+                continue
+            value, why = self._value(rule, t, text, pain + radiating, agg, relief, tender,
+                                     fail, cues)
+            if value is None:
+                continue
+            ids = rule.ids
+            if rule.kind == "paresthesia":
+                ids = (self._paresthesia_id(t, cues),)
+            used = True
+            if t.set_aside and not (rule.history and t.set_aside.startswith("in the past")):
+                used, why = False, t.set_aside
+            for fid in ids:
+                out.append(Span(finding=fid, value=value, start=t.char_start, end=t.char_end,
+                                text=t.text, why=why, used=used))
+        out.extend(self._laterality(targets, pain, cues))
+        return out
+
+    # -- kinds ------------------------------------------------------------------------------
+    def _value(self, rule: LexRule, t: Target, text: str, pain: list[Target],
+               agg: list[Target], relief: list[Target], tender: list[Target],
+               fail: list[Target], cues: dict[str, list[Target]]
+               ) -> tuple[bool | None, str]:
+        """The value a mention states, or None when it states nothing on its own."""
+        kind = rule.kind
+        if kind in ("direct", "paresthesia"):
+            return self._negate(rule.value, t.negated, "stated")
+        if kind == "location":
+            cue = _nearest(t, pain)
+            if cue is None:
+                return None, ""
+            neg = t.negated or cue.negated
+            return self._negate(rule.value, neg, f"with '{cue.text}'")
+        if kind == "tender":
+            cue = _nearest(t, tender)
+            if cue is None:
+                return None, ""
+            return self._negate(True, t.negated or cue.negated, f"with '{cue.text}'")
+        if kind == "activity":
+            cue = _nearest(t, pain + agg + relief, window=ACTIVITY_WINDOW)
+            if cue is None:
+                return None, ""
+            if cue.label == "CUE_RELIEF":
+                if cue.negated or t.negated:
+                    return None, ""
+                return False, f"eased: '{cue.text}'"
+            return self._negate(True, t.negated or cue.negated, f"with '{cue.text}'")
+        if kind == "treatment":
+            cue = _nearest(t, relief + fail, same_clause=False)
+            if cue is None:
+                return None, ""
+            if cue.label == "CUE_RELIEF" and not cue.negated:
+                return True, f"relieved: '{cue.text}'"
+            return False, f"did not help: '{cue.text}'"
+        if kind == "test":
+            result, why = self._result(t, text, cues)
+            if result is None:
+                if rule.default is None:
+                    return None, ""
+                result, why = rule.default, "named sign"
+            return self._negate(result, t.negated, why)
+        return None, ""
+
+    @staticmethod
+    def _negate(value: bool, negated: str | None, why: str) -> tuple[bool | None, str]:
+        if not negated:
+            return value, why
+        if value:
+            return False, f"negated ('{negated}')"
+        return None, ""
+
+    def _result(self, t: Target, text: str, cues: dict[str, list[Target]]
+                ) -> tuple[bool | None, str]:
+        """Positive or negative result written beside or after a test's name."""
+        before = text[max(0, t.char_start - RESULT_BEFORE):t.char_start]
+        after = text[t.char_end:t.char_end + RESULT_AFTER]
+        stop = self.rules.result_stops.search(after)
+        if stop:
+            after = after[:stop.start()]
+        near_after = after[:12]
+        for window, label in ((near_after, "beside"), (before, "before")):
+            res = self._first_result(window, from_end=label == "before")
+            if res is not None:
+                return res
+        res = self._first_result(after, from_end=False)
+        return res if res is not None else (None, "")
+
+    def _first_result(self, window: str, from_end: bool) -> tuple[bool, str] | None:
+        found: list[tuple[int, bool, str]] = []
+        for rx, value in ((self.rules.negative_results, False),
+                          (self.rules.positive_results, True)):
+            for m in rx.finditer(window):
+                found.append((m.start(), value, m.group(0)))
+                break
+        if from_end:
+            found = []
+            for rx, value in ((self.rules.negative_results, False),
+                              (self.rules.positive_results, True)):
+                matches = list(rx.finditer(window))
+                if matches:
+                    m = matches[-1]
+                    found.append((-m.end(), value, m.group(0)))
+        if not found:
+            return None
+        # Leftmost wins; at the same position the negative phrase ("not painful") wins.
+        found.sort(key=lambda f: (f[0], f[1]))
+        _, value, words = found[0]
+        return value, f"result '{words.strip()}'"
+
+    def _paresthesia_id(self, t: Target, cues: dict[str, list[Target]]) -> str:
+        """Outer-thigh numbness is meralgia paraesthetica, not a leg nerve root sign."""
+        lateral = _nearest(t, cues.get("CUE_LATERAL_THIGH", []))
+        leg = _nearest(t, cues.get("CUE_LEG_PART", []))
+        if lateral is not None and leg is None:
+            return "paresthesia_lateral_thigh"
+        return "paresthesia_leg"
+
+    def _laterality(self, targets: list[Target], pain: list[Target],
+                    cues: dict[str, list[Target]]) -> list[Span]:
+        """Both sides painful -> bilateral: a side word in a clause that speaks of pain."""
+        out = []
+        painful_clauses = {c.clause for c in pain if not c.negated and not c.set_aside}
+        seen: dict[str, Target] = {}
+        for label in ("CUE_SIDE_LEFT", "CUE_SIDE_RIGHT", "CUE_SIDE_BOTH"):
+            for side in cues.get(label, []):
+                if side.clause in painful_clauses and not side.negated and not side.set_aside:
+                    seen.setdefault(label, side)
+        both = seen.get("CUE_SIDE_BOTH")
+        if both is None and "CUE_SIDE_LEFT" in seen and "CUE_SIDE_RIGHT" in seen:
+            both = max(seen["CUE_SIDE_LEFT"], seen["CUE_SIDE_RIGHT"], key=lambda s: s.start)
+            why = "pain on the left and on the right"
+        else:
+            why = "both sides"
+        if both is not None:
+            out.append(Span(finding="bilateral", value=True, start=both.char_start,
+                            end=both.char_end, text=both.text, why=why))
+        return out

@@ -1,0 +1,120 @@
+"""``extract(text)``: the one entry point, from free text to case-format findings.
+
+Steps: check and clean the text (textcheck), run the spaCy/medspaCy pipeline (pipeline),
+combine mentions with their cues and modifiers (compose), read numbers (quantities), then
+resolve several mentions of one finding into one value and keep only ids and values the
+knowledge base accepts (vocabulary).
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import TYPE_CHECKING
+
+from hipnav.intake.compose import Composer
+from hipnav.intake.model import Extraction, Span, Value
+from hipnav.intake.pipeline import GROUP, nlp
+from hipnav.intake.quantities import Quantities, Reading
+from hipnav.intake.rules import load_rules
+from hipnav.intake.textcheck import clean, problem
+from hipnav.intake.vocabulary import vocabulary
+
+if TYPE_CHECKING:  # pragma: no cover
+    from spacy.tokens import Doc
+
+#: Numbers where several mentions keep the largest: the pain "at its worst", the whole
+#: length of the complaint (not the length of a recent flare), the peak temperature.
+_KEEP_MAX = frozenset({"pain_severity", "duration_weeks", "exam_temperature_c"})
+_ASIDE = {"POSSIBLE_EXISTENCE": "uncertain", "HYPOTHETICAL": "hypothetical",
+          "FAMILY": "about someone else", "HISTORICAL": "in the past"}
+
+
+@functools.lru_cache(maxsize=1)
+def _tools() -> tuple[Composer, Quantities]:
+    rules = load_rules()
+    return Composer(rules), Quantities(rules)
+
+
+def _painful_sentences(doc: Doc) -> list[tuple[int, int, bool]]:
+    """(start, end, speaks of a symptom) for each sentence, in characters."""
+    rules = load_rules()
+    symptom_labels = {r.label for r in rules.lexicon
+                      if r.kind in ("direct", "location", "paresthesia")} | {"CUE_PAIN"}
+    marked = {span.sent.start_char for span in doc.spans[GROUP] if span.label_ in symptom_labels}
+    return [(s.start_char, s.end_char, s.start_char in marked) for s in doc.sents]
+
+
+def _reading_span(doc: Doc, r: Reading, original: str) -> Span:
+    """A number as a span, with ConText's modifiers applied by their scope."""
+    tokens = doc.char_span(r.start, r.end, alignment_mode="expand")
+    why, used = r.why, r.usable
+    if tokens is not None and used and doc._.context_graph is not None:
+        for mod in doc._.context_graph.modifiers:
+            lo, hi = mod.scope_span
+            m_lo, m_hi = mod.modifier_span
+            if mod.direction in ("TERMINATE", "PSEUDO") or m_lo < tokens.end and tokens.start < m_hi:
+                continue
+            if lo < tokens.end and tokens.start < hi:
+                words = doc[m_lo:m_hi].text
+                if mod.category in _ASIDE:
+                    why, used = f"{_ASIDE[mod.category]} ('{words}')", False
+                    break
+                if mod.category == "NEGATED_EXISTENCE" and not isinstance(r.value, bool):
+                    why, used = f"negated ('{words}')", False
+                    break
+    return Span(finding=r.finding, value=r.value, start=r.start, end=r.end,
+                text=original[r.start:r.end], why=why, used=used)
+
+
+def _resolve(spans: list[Span]) -> tuple[dict[str, Value], list[Span]]:
+    """One value per finding; out-of-vocabulary or out-of-range values are set aside."""
+    vocab = vocabulary()
+    checked: list[Span] = []
+    for s in spans:
+        spec = vocab.get(s.finding)
+        if s.used and (spec is None or not spec.accepts(s.value)):
+            s = Span(s.finding, s.value, s.start, s.end, s.text,
+                     f"{s.why}; value not accepted for {s.finding}", used=False)
+        checked.append(s)
+    # Outer-thigh numbness only (meralgia) is not a leg paraesthesia.
+    if any(s.used and s.finding == "paresthesia_lateral_thigh" and s.value is True
+           for s in checked):
+        checked = [s for s in checked if not (s.finding == "paresthesia_leg" and s.value is True
+                                              and s.why == "stated" and s.used)]
+    values: dict[str, list[Value]] = {}
+    for s in checked:
+        if s.used:
+            values.setdefault(s.finding, []).append(s.value)
+    findings: dict[str, Value] = {}
+    for fid, vals in values.items():
+        if all(isinstance(v, bool) for v in vals):
+            findings[fid] = any(vals)   # an affirmed mention outweighs a negated one
+        elif fid in _KEEP_MAX:
+            findings[fid] = max(float(v) for v in vals)
+        else:
+            findings[fid] = float(vals[0])
+    checked.sort(key=lambda s: (s.start, s.end, s.finding))
+    return findings, checked
+
+
+def extract(text: str) -> Extraction:
+    """Findings of the shared case format stated in ``text`` (a person's words or a note).
+
+    Negated mentions give ``False``; uncertain, past, hypothetical mentions and mentions
+    of someone else are returned as spans with ``used=False`` and no finding. Text that
+    cannot be read (empty, too long, not English) gives an empty result with a message.
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"extract() takes a str, not {type(text).__name__}")
+    issue = problem(text)
+    if issue:
+        return Extraction(messages=[issue])
+    cleaned = clean(text)
+    doc = nlp()(cleaned)
+    composer, quantities = _tools()
+    spans = [Span(s.finding, s.value, s.start, s.end, text[s.start:s.end], s.why, s.used)
+             for s in composer.spans(doc, GROUP)]
+    sentences = _painful_sentences(doc)
+    spans += [_reading_span(doc, r, text) for r in quantities.read(cleaned, sentences)]
+    findings, spans = _resolve(spans)
+    return Extraction(findings=findings, spans=spans)

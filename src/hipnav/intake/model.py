@@ -1,0 +1,65 @@
+"""The result types of intake: plain, frozen dataclasses that serialise to JSON.
+
+They carry no spaCy objects, so a caller (CLI, web, API) can keep, compare or send them
+without the NLP stack, and a result never holds a reference to a large parsed document.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+Value = bool | float
+
+
+@dataclass(frozen=True)
+class Span:
+    """One mention in the text that bears on a finding.
+
+    ``used`` is False for a mention that was found but set aside (uncertain, historical,
+    hypothetical, about someone else, or out of range); ``why`` says which, so a person
+    checking the result can see what was read and why it did or did not count.
+    """
+
+    finding: str
+    value: Value
+    start: int
+    end: int
+    text: str
+    why: str
+    used: bool = True
+
+    def to_dict(self) -> dict[str, object]:
+        """JSON-ready form, keys in a stable order."""
+        return {
+            "finding": self.finding,
+            "value": self.value,
+            "start": self.start,
+            "end": self.end,
+            "text": self.text,
+            "why": self.why,
+            "used": self.used,
+        }
+
+
+@dataclass(frozen=True)
+class Extraction:
+    """Findings read from one text, the mentions behind them, and any notes on the input.
+
+    ``findings`` uses the ids and value types of the shared case format: a missing id is
+    unknown (the text did not say), ``False`` means the text says it is absent.
+    ``messages`` explains an empty result (empty, too long, not English, ...).
+    """
+
+    findings: dict[str, Value] = field(default_factory=dict)
+    spans: list[Span] = field(default_factory=list)
+    messages: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, object]:
+        """JSON-ready form; ``messages`` only when there are some."""
+        out: dict[str, object] = {
+            "findings": dict(self.findings),
+            "spans": [s.to_dict() for s in self.spans],
+        }
+        if self.messages:
+            out["messages"] = list(self.messages)
+        return out

@@ -1,0 +1,246 @@
+"""Numbers in text: how long, how bad, how hot, and a few laboratory values.
+
+Why a module of its own: numbers need units and context that word lists cannot give.
+"pain 7/10" is a severity but "x3/12" is three months; "for three months" is a duration but
+"running for three years" is not the pain's; "since Christmas" is a date, not a length, and
+is never guessed. Each reading is returned with its character offsets so that ConText's
+modifiers (uncertain, hypothetical, ...) can be applied to it like any other mention.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from hipnav.intake.rules import Rules
+
+_NUM = r"\d+(?:[.,]\d+)?"
+
+
+@dataclass(frozen=True)
+class Reading:
+    """One number read from the text, in the finding's unit."""
+
+    finding: str
+    value: float | bool
+    start: int
+    end: int
+    why: str
+    usable: bool = True   # False: read but not a usable value (a date, an average, ...)
+
+
+def _round_weeks(weeks: float) -> float:
+    """One decimal, two below half a week, so one day stays distinguishable (0.14)."""
+    return round(weeks, 2) if weeks < 0.5 else round(weeks, 1)
+
+
+class Quantities:
+    """Regular expressions for durations, scores, temperatures and lab values."""
+
+    def __init__(self, rules: Rules) -> None:
+        self.rules = rules
+        words = sorted(rules.number_words, key=len, reverse=True)
+        word_alt = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in words)
+        amount = (rf"(?P<n>{_NUM}|{word_alt})(?:\s+and\s+a\s+half)?"
+                  rf"|(?P<half>a\s+year\s+and\s+a\s+half|(?:a\s+)?year\s+and\s+a\s+half)")
+        unit = r"(?P<u>days?|weeks?|wks?|months?|mths?|mos?|years?|yrs?)"
+        lead = r"(?:about|around|roughly|nearly|almost|approximately|approx\.?|over|more\s+than|at\s+least|some)\s+"
+        self.duration = re.compile(
+            rf"(?<![\w/])(?P<pre>(?:for|over|during|in|of|past|last|the)\s+(?:the\s+)?(?:past\s+|last\s+|previous\s+)?)?"
+            rf"(?:{lead})*(?P<amt>{amount})\s*(?:-\s*)?{unit}"
+            rf"(?P<post>\s+(?:ago|earlier|before|prior|previously|later|of|history|hx|or\s+(?:so|two|three|\d+)))?(?!\w)",
+            re.IGNORECASE)
+        self.half = re.compile(r"(?<![\w/])(?P<amt>a|one|two|three|four|five|six)\s+and\s+a\s+half\s+(?P<u>years?|months?|weeks?)", re.IGNORECASE)
+        self.note = re.compile(r"(?<![\w])[xX]\s?(?P<n>\d{1,2})\s?/\s?(?P<d>7|52|12)(?![\d/])")
+        self.yesterday = re.compile(r"\b(?:yesterday|last\s+night)\b", re.IGNORECASE)
+        self.date = re.compile(
+            r"\bsince\s+(?:last\s+)?(?:christmas|easter|new\s+year|the\s+summer|the\s+spring|"
+            r"the\s+autumn|the\s+winter|summer|spring|autumn|winter|(?:mon|tues|wednes|thurs|"
+            r"fri|satur|sun)day|january|february|march|april|may|june|july|august|september|"
+            r"october|november|december|\d{4}|my\s+\w+|the\s+\w+\s+(?:race|marathon|game|match))\b",
+            re.IGNORECASE)
+        self.pain = re.compile(
+            rf"(?<![\w/.])(?P<a>{_NUM})(?:\s*(?:-|to)\s*(?P<b>{_NUM}))?\s*(?:/|out\s+of)\s*10(?![\d/])"
+            rf"|(?:VAS|NRS|pain\s+(?:score|scale|level|rating))\s*(?:of|is|was|at|:|=)?\s*(?P<c>{_NUM})(?:\s*/\s*10)?(?![\d/])"
+            rf"|(?<![\w/.])(?P<d>{_NUM})\s+on\s+(?:the|a)\s+pain\s+scale",
+            re.IGNORECASE)
+        self.average = re.compile(r"\b(?:averag\w*|usually|typically|on\s+average|mean|at\s+best|least)\W+(?:\w+\W+)?$", re.IGNORECASE)
+        self.temperature = re.compile(
+            rf"(?:temperature|temp|(?-i:T))\s*(?:of|was|is|:|=|reading)?\s*(?:about|around)?\s*(?P<v>\d{{2,3}}(?:\.\d+)?)\s*(?:°|degrees?|deg)?\s*(?P<u>C|F|celsius|fahrenheit)?(?![\w])"
+            rf"|(?<![\w.])(?P<w>\d{{2,3}}(?:\.\d+)?)\s*(?:°\s*|degrees?\s+|deg\s+)(?P<x>C|F|celsius|fahrenheit)(?![\w])",
+            re.IGNORECASE)
+        self.labs = [
+            ("lab_crp_mg_l", re.compile(rf"\b(?:CRP|C-reactive\s+protein)\s*(?:of|was|is|:|=|at)?\s*(?P<v>{_NUM})", re.IGNORECASE)),
+            ("lab_esr_mm_h", re.compile(rf"\b(?:ESR|sed(?:imentation)?\s+rate)\s*(?:of|was|is|:|=|at)?\s*(?P<v>{_NUM})", re.IGNORECASE)),
+            ("lab_wbc_10e9_l", re.compile(rf"\b(?:WBC|WCC|white\s+(?:blood\s+)?(?:cell\s+)?count|white\s+cells?)\s*(?:of|was|is|:|=|at)?\s*(?:about|around)?\s*(?P<v>\d[\d,]*(?:\.\d+)?)", re.IGNORECASE)),
+            ("exam_leg_length_difference_cm", re.compile(rf"(?:leg[\s-]length\s+(?:discrepancy|difference|inequality)|(?-i:LLD))\s*(?:of|was|is|:|=)?\s*(?P<v>{_NUM})\s*(?P<u>cm|mm)\b", re.IGNORECASE)),
+        ]
+        self.sij = re.compile(r"\b(?P<v>[0-5]|zero|one|two|three|four|five)\s*(?:/|of|out\s+of)\s*(?:5|five)\s+(?:of\s+(?:the\s+)?)?(?:SIJ|SI\s+joint|sacroiliac|laslett|provocation)", re.IGNORECASE)
+        self.stiffness = re.compile(
+            r"(?:(?P<a>\d+|a\s+few|few|thirty|fifteen|ten|twenty|forty|an|half\s+an|one|two|three)\s+(?P<ua>min(?:ute)?s?|hours?)\s+of\s+(?:early\s+)?morning\s+stiffness"
+            r"|(?:morning\s+stiffness|stiff(?:ness)?\s+(?:in\s+the\s+|every\s+)morning)\s+(?:\w+\s+){0,3}?(?:for|of|lasting|lasts)\s+(?:about\s+|around\s+|less\s+than\s+|under\s+|over\s+|more\s+than\s+)?(?P<b>\d+|a\s+few|few|an|half\s+an|one|two|three|thirty|ten|twenty)\s+(?P<ub>min(?:ute)?s?|hours?))",
+            re.IGNORECASE)
+        self.bmi = re.compile(rf"\bBMI\s*(?:of|is|was|:|=)?\s*(?P<v>{_NUM})", re.IGNORECASE)
+
+    # -- helpers ---------------------------------------------------------------------------
+    def _number(self, word: str) -> float | None:
+        word = re.sub(r"\s+", " ", word.strip().lower())
+        if word in self.rules.number_words:
+            return self.rules.number_words[word]
+        try:
+            return float(word.replace(",", ""))
+        except ValueError:
+            return None
+
+    def _unit(self, unit: str) -> float:
+        u = unit.lower()
+        if u in self.rules.unit_weeks:
+            return self.rules.unit_weeks[u]
+        return self.rules.unit_weeks.get(u.rstrip("s"), 0.0)
+
+    # -- readers ---------------------------------------------------------------------------
+    def read(self, text: str, sentence_of: list[tuple[int, int, bool]]) -> Iterator[Reading]:
+        """Every reading of ``text``; ``sentence_of`` gives (start, end, speaks_of_pain)."""
+        yield from self._durations(text, sentence_of)
+        yield from self._pain(text)
+        yield from self._temperature(text)
+        yield from self._labs(text)
+        yield from self._stiffness(text)
+
+    def _sentence(self, pos: int, sentences: list[tuple[int, int, bool]]) -> tuple[int, int, bool]:
+        for s in sentences:
+            if s[0] <= pos < s[1]:
+                return s
+        return (0, 0, False)
+
+    def _durations(self, text: str, sentences: list[tuple[int, int, bool]]) -> Iterator[Reading]:
+        taken: list[tuple[int, int]] = []
+        for m in self.note.finditer(text):
+            factor = {"7": 1 / 7, "52": 1.0, "12": 4.3}[m.group("d")]
+            taken.append(m.span())
+            yield Reading("duration_weeks", _round_weeks(int(m.group("n")) * factor),
+                          m.start(), m.end(), "clinical note duration")
+        for m in self.half.finditer(text):
+            n = self._number(m.group("amt"))
+            if n is None:
+                continue
+            taken.append(m.span())
+            s = self._sentence(m.start(), sentences)
+            if not s[2]:
+                continue
+            yield Reading("duration_weeks", _round_weeks((n + 0.5) * self._unit(m.group("u"))),
+                          m.start(), m.end(), "duration")
+        for m in self.duration.finditer(text):
+            if any(a <= m.start() < b for a, b in taken):
+                continue
+            reading = self._duration(m, text, sentences)
+            if reading is not None:
+                yield reading
+        for m in self.date.finditer(text):
+            yield Reading("duration_weeks", 0.0, m.start(), m.end(),
+                          "a date, not a length: not guessed", usable=False)
+        for m in self.yesterday.finditer(text):
+            sent = text[self._sentence(m.start(), sentences)[0]:m.end() + 40].lower()
+            if any(w in sent for w in self.rules.onset_words):
+                yield Reading("duration_weeks", _round_weeks(1 / 7), m.start(), m.end(),
+                              "started yesterday")
+
+    def _duration(self, m: re.Match[str], text: str,
+                  sentences: list[tuple[int, int, bool]]) -> Reading | None:
+        if m.group("half"):
+            n: float | None = 1.5
+        else:
+            n = self._number(m.group("n"))
+        if n is None or n <= 0:
+            return None
+        if re.search(r"and\s+a\s+half", m.group("amt"), re.IGNORECASE):
+            n += 0.5
+        weeks = n * self._unit(m.group("u"))
+        pre = (m.group("pre") or "").lower().split()
+        post = (m.group("post") or "").strip().lower()
+        start, end, painful = self._sentence(m.start(), sentences)
+        sentence = text[start:end].lower()
+        value = _round_weeks(weeks)
+        if post.startswith("or"):
+            return Reading("duration_weeks", value, m.start(), m.end(),
+                           "a vague length: not guessed", usable=False)
+        if post == "ago":
+            return Reading("duration_weeks", value, m.start(), m.end(), "started ... ago")
+        if post in ("earlier", "before", "prior", "previously"):
+            if any(re.search(rf"\b{re.escape(w)}\b", sentence) for w in self.rules.onset_words):
+                return Reading("duration_weeks", value, m.start(), m.end(), "began ... earlier")
+            return None
+        if post == "later":
+            return Reading("duration_weeks", value, m.start(), m.end(), "later") if painful else None
+        if post in ("of", "history", "hx"):
+            after = text[m.end():m.end() + 60].lower()
+            if re.search(r"\b(?:pain|ache|aching|hurt|sore|symptoms?|numbness|tingling|"
+                         r"sciatica|swelling|limp|painful|problems?|discomfort|[a-z-]+ing\s+"
+                         r"(?:\w+\s+){0,3}pain)", after) and painful:
+                return Reading("duration_weeks", value, m.start(), m.end(), "... of pain")
+            return None
+        if pre and pre[0] in ("for", "over", "past", "last", "the") and painful:
+            return Reading("duration_weeks", value, m.start(), m.end(), "for ...")
+        return None
+
+    def _pain(self, text: str) -> Iterator[Reading]:
+        for m in self.pain.finditer(text):
+            nums = [self._number(g) for g in (m.group("a"), m.group("b"), m.group("c"),
+                                              m.group("d")) if g]
+            vals = [v for v in nums if v is not None]
+            if not vals:
+                continue
+            value = max(vals)
+            before = text[max(0, m.start() - 30):m.start()]
+            if self.average.search(before):
+                yield Reading("pain_severity", value, m.start(), m.end(),
+                              "an average, not the worst", usable=False)
+                continue
+            yield Reading("pain_severity", value, m.start(), m.end(), "pain score")
+
+    def _temperature(self, text: str) -> Iterator[Reading]:
+        for m in self.temperature.finditer(text):
+            raw = m.group("v") or m.group("w")
+            unit = (m.group("u") or m.group("x") or "").upper()[:1]
+            value = float(raw)
+            if unit == "F" or (not unit and value > 45):
+                value = (value - 32) * 5 / 9
+            yield Reading("exam_temperature_c", round(value, 1), m.start(), m.end(),
+                          "temperature")
+
+    def _labs(self, text: str) -> Iterator[Reading]:
+        for finding, rx in self.labs:
+            for m in rx.finditer(text):
+                value = self._number(m.group("v"))
+                if value is None:
+                    continue
+                if finding == "lab_wbc_10e9_l" and value > 500:
+                    value = value / 1000  # per cubic millimetre (microlitre)
+                if finding == "exam_leg_length_difference_cm" and (m.group("u") or "").lower() == "mm":
+                    value = value / 10
+                yield Reading(finding, round(value, 2), m.start(), m.end(), "measured value")
+        for m in self.sij.finditer(text):
+            value = self._number(m.group("v"))
+            if value is not None:
+                yield Reading("exam_sij_provocation_count", value, m.start(), m.end(),
+                              "tests positive of 5")
+        for m in self.bmi.finditer(text):
+            value = self._number(m.group("v"))
+            if value is not None:
+                yield Reading("bmi_over_30", value >= 30, m.start(), m.end(), f"BMI {value:g}")
+
+    def _stiffness(self, text: str) -> Iterator[Reading]:
+        for m in self.stiffness.finditer(text):
+            amount = (m.group("a") or m.group("b") or "").lower()
+            unit = (m.group("ua") or m.group("ub") or "").lower()
+            n = {"an": 1.0, "half an": 0.5, "few": 3.0}.get(re.sub(r"\s+", " ", amount))
+            if n is None:
+                n = self._number(amount)
+            if n is None:
+                continue
+            minutes = n * (60 if unit.startswith("hour") else 1)
+            long = minutes >= 60
+            why = f"morning stiffness about {minutes:g} minutes"
+            yield Reading("morning_stiffness_long", long, m.start(), m.end(), why)
+            yield Reading("morning_stiffness_short", not long, m.start(), m.end(), why)
