@@ -1,0 +1,164 @@
+"""Practitioner accounts: create, sign in, and the admin's management of accounts.
+
+Passwords are hashed with Argon2id (argon2-cffi's defaults, the RFC 9106 second
+recommended profile); hashes are upgraded on sign-in when those defaults change. A wrong
+name and a wrong password take the same time and give the same answer, so sign-in does not
+reveal which accounts exist.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from hipnav.store import audit
+from hipnav.store.actor import Actor
+from hipnav.store.errors import AccountError, Forbidden, InvalidInput, NotFound
+from hipnav.store.schema import ROLES, Practitioner
+
+USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
+MIN_PASSWORD = 10
+_hasher = PasswordHasher()
+# Verified against when the account does not exist, so that case costs the same time.
+_DUMMY_HASH = _hasher.hash("not a real password, only for equal timing")
+
+
+@dataclass(frozen=True)
+class Account:
+    id: str
+    username: str
+    display_name: str
+    role: str
+    active: bool
+    created_at: datetime
+
+    def actor(self, channel: str = "web") -> Actor:
+        return Actor(self.id, self.username, self.role, channel)
+
+
+def _view(p: Practitioner) -> Account:
+    return Account(p.id, p.username, p.display_name, p.role, p.active, p.created_at)
+
+
+def _check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD:
+        raise InvalidInput("password", f"must be at least {MIN_PASSWORD} characters")
+    if len(password) > 1024:
+        raise InvalidInput("password", "is too long")
+
+
+class Accounts:
+    def __init__(self, sessions: sessionmaker[Session]) -> None:
+        self._sessions = sessions
+
+    def count(self) -> int:
+        with self._sessions() as session:
+            return int(session.scalar(select(func.count()).select_from(Practitioner)) or 0)
+
+    def create(self, actor: Actor | None, username: str, password: str, *, display_name: str = "",
+               role: str = "practitioner") -> Account:
+        """Create an account. Only an admin may, except for the very first account, which
+        anyone setting hipnav up creates and which is always an admin."""
+        username = username.strip().lower()
+        if not USERNAME.match(username):
+            raise InvalidInput("username", "2-64 characters: lower-case letters, digits, '.', '_' or '-'")
+        if role not in ROLES:
+            raise InvalidInput("role", f"must be one of {', '.join(ROLES)}")
+        _check_password(password)
+        pw_hash = _hasher.hash(password)
+        first = self.count() == 0
+        if not first:
+            self._require_admin(actor, "account.create")
+        with self._sessions.begin() as session:
+            if session.scalar(select(Practitioner.id).where(Practitioner.username == username)):
+                raise AccountError(f"the name '{username}' is taken")
+            p = Practitioner(username=username, display_name=display_name.strip() or username,
+                             role="admin" if first else role, password_hash=pw_hash, active=True)
+            session.add(p)
+            session.flush()
+            audit.add(session, actor or Actor(p.id, p.username, p.role), "account.create",
+                      target_id=p.id)
+            return _view(p)
+
+    def authenticate(self, username: str, password: str) -> Account | None:
+        """The account if the name and password match an active account, else None."""
+        with self._sessions() as session:
+            p = session.scalar(select(Practitioner).where(
+                Practitioner.username == username.strip().lower()))
+            try:
+                _hasher.verify(p.password_hash if p else _DUMMY_HASH, password)
+            except (VerificationError, InvalidHashError):
+                return None
+            if p is None or not p.active:
+                return None
+            if _hasher.check_needs_rehash(p.password_hash):
+                p.password_hash = _hasher.hash(password)
+                session.commit()
+            return _view(p)
+
+    def get(self, account_id: str) -> Account | None:
+        with self._sessions() as session:
+            p = session.get(Practitioner, account_id)
+            return _view(p) if p else None
+
+    def list(self, actor: Actor) -> list[Account]:
+        self._require_admin(actor, "account.list")
+        with self._sessions() as session:
+            return [_view(p) for p in session.scalars(select(Practitioner).order_by(Practitioner.username))]
+
+    def update(self, actor: Actor, account_id: str, *, role: str | None = None,
+               active: bool | None = None, display_name: str | None = None) -> Account:
+        """Change an account's role, active flag or name (admin only). The last active admin
+        cannot be demoted or deactivated, so nobody is locked out of account management."""
+        self._require_admin(actor, "account.update", account_id)
+        if role is not None and role not in ROLES:
+            raise InvalidInput("role", f"must be one of {', '.join(ROLES)}")
+        with self._sessions.begin() as session:
+            p = session.get(Practitioner, account_id)
+            if p is None:
+                raise NotFound("no such account")
+            losing_admin = p.role == "admin" and p.active and (role == "practitioner" or active is False)
+            if losing_admin:
+                admins = session.scalar(select(func.count()).select_from(Practitioner).where(
+                    Practitioner.role == "admin", Practitioner.active.is_(True)))
+                if (admins or 0) <= 1:
+                    raise AccountError("the last active admin cannot be demoted or deactivated")
+            if role is not None:
+                p.role = role
+            if active is not None:
+                p.active = active
+            if display_name is not None and display_name.strip():
+                p.display_name = display_name.strip()
+            audit.add(session, actor, "account.update", target_id=p.id)
+            return _view(p)
+
+    def set_password(self, actor: Actor, account_id: str, password: str,
+                     current_password: str | None = None) -> None:
+        """An admin resets anyone's password; a practitioner changes their own with the
+        current one."""
+        _check_password(password)
+        own = actor.id == account_id
+        if not own:
+            self._require_admin(actor, "account.password", account_id)
+        with self._sessions.begin() as session:
+            p = session.get(Practitioner, account_id)
+            if p is None:
+                raise NotFound("no such account")
+            if own and not actor.is_admin:
+                try:
+                    _hasher.verify(p.password_hash, current_password or "")
+                except (VerificationError, InvalidHashError):
+                    raise InvalidInput("current_password", "is not right") from None
+            p.password_hash = _hasher.hash(password)
+            audit.add(session, actor, "account.password", target_id=p.id)
+
+    def _require_admin(self, actor: Actor | None, action: str, target_id: str | None = None) -> None:
+        if actor is None or not actor.is_admin:
+            audit.AuditLog(self._sessions).write(actor, action, audit.DENIED, target_id=target_id)
+            raise Forbidden("only an admin manages accounts")

@@ -1,0 +1,115 @@
+"""Clients: create, read, edit, list and search, each owned by one practitioner."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import func, or_, select
+
+from hipnav.store import audit
+from hipnav.store.actor import Actor
+from hipnav.store.errors import InvalidInput
+from hipnav.store.repository import Repository, owned_client
+from hipnav.store.schema import SEXES, Client, utcnow
+
+EDITABLE = ("display_name", "reference", "birth_year", "sex", "contact", "notes")
+_LIMITS = {"display_name": 200, "reference": 64, "contact": 200, "notes": 20_000}
+
+
+@dataclass(frozen=True)
+class ClientView:
+    id: str
+    display_name: str
+    reference: str | None
+    birth_year: int | None
+    sex: str | None
+    contact: str | None
+    notes: str | None
+    created_at: datetime
+    updated_at: datetime
+
+    def to_json(self) -> dict[str, object]:
+        return {"id": self.id, "display_name": self.display_name, "reference": self.reference,
+                "birth_year": self.birth_year, "sex": self.sex, "contact": self.contact,
+                "notes": self.notes, "created_at": self.created_at.isoformat(),
+                "updated_at": self.updated_at.isoformat()}
+
+
+def client_view(c: Client) -> ClientView:
+    return ClientView(c.id, c.display_name, c.reference, c.birth_year, c.sex, c.contact, c.notes,
+                      c.created_at, c.updated_at)
+
+
+def clean_fields(fields: Mapping[str, object], *, creating: bool) -> dict[str, object]:
+    """Validate the editable fields; empty strings mean "not given"."""
+    unknown = set(fields) - set(EDITABLE)
+    if unknown:
+        raise InvalidInput(sorted(unknown)[0], "is not a client field")
+    out: dict[str, object] = {}
+    for key, value in fields.items():
+        if isinstance(value, str):
+            value = value.strip() or None
+        if key == "birth_year" and value is not None:
+            try:
+                value = int(value)  # type: ignore[call-overload]
+            except (TypeError, ValueError):
+                raise InvalidInput("birth_year", "must be a year such as 1980") from None
+            if not 1900 <= value <= datetime.now(UTC).year:
+                raise InvalidInput("birth_year", "must be a year between 1900 and this year")
+        elif key == "sex" and value is not None and value not in SEXES:
+            raise InvalidInput("sex", f"must be one of {', '.join(SEXES)}")
+        elif key in _LIMITS and value is not None:
+            if not isinstance(value, str):
+                raise InvalidInput(key, "must be text")
+            if len(value) > _LIMITS[key]:
+                raise InvalidInput(key, f"must be at most {_LIMITS[key]} characters")
+        out[key] = value
+    if (creating or "display_name" in out) and not out.get("display_name"):
+        raise InvalidInput("display_name", "a name or initials are needed")
+    return out
+
+
+class Clients(Repository):
+    def create(self, actor: Actor, **fields: object) -> ClientView:
+        values = clean_fields(fields, creating=True)
+        with self.transaction(actor, "client.create") as session:
+            client = Client(practitioner_id=actor.id, **values)
+            session.add(client)
+            session.flush()
+            audit.add(session, actor, "client.create", client_id=client.id)
+            return client_view(client)
+
+    def get(self, actor: Actor, client_id: str) -> ClientView:
+        with self.transaction(actor, "client.read") as session:
+            client = owned_client(session, actor, client_id)
+            audit.add(session, actor, "client.read", client_id=client.id)
+            return client_view(client)
+
+    def update(self, actor: Actor, client_id: str, **fields: object) -> ClientView:
+        values = clean_fields(fields, creating=False)
+        with self.transaction(actor, "client.update") as session:
+            client = owned_client(session, actor, client_id, lock=True)
+            for key, value in values.items():
+                setattr(client, key, value)
+            client.updated_at = utcnow()
+            audit.add(session, actor, "client.update", client_id=client.id)
+            session.flush()
+            return client_view(client)
+
+    def list(self, actor: Actor, search: str | None = None, *, limit: int = 500) -> list[ClientView]:
+        """The actor's clients, newest first; ``search`` matches name or record number.
+        The search text is not logged (it may be a name)."""
+        query = select(Client).where(Client.practitioner_id == actor.id)
+        if search and search.strip():
+            pattern = "%" + search.strip().lower().replace("\\", "\\\\").replace("%", "\\%") \
+                .replace("_", "\\_") + "%"
+            query = query.where(or_(func.lower(Client.display_name).like(pattern, escape="\\"),
+                                    func.lower(Client.reference).like(pattern, escape="\\")))
+        query = query.order_by(Client.updated_at.desc(), Client.id).limit(limit)
+        action = "client.search" if search else "client.list"
+        with self.transaction(actor, action) as session:
+            clients = [client_view(c) for c in session.scalars(query)]
+            audit.add(session, actor, action)
+            return clients

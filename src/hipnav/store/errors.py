@@ -1,0 +1,32 @@
+"""What the data layer refuses, as exceptions the web and command line map to answers.
+
+A record that belongs to someone else raises :class:`NotFound`, exactly as a record that
+does not exist: telling the two apart would let one practitioner learn which client ids
+another practitioner holds (OWASP "insecure direct object reference" guidance).
+"""
+
+from __future__ import annotations
+
+
+class StoreError(Exception):
+    """Base class of the data layer's refusals."""
+
+
+class NotFound(StoreError):
+    """No such record for this practitioner (it may exist and belong to someone else)."""
+
+
+class Forbidden(StoreError):
+    """The actor's role does not allow the action (e.g. a practitioner managing accounts)."""
+
+
+class InvalidInput(StoreError, ValueError):
+    """A value is out of range or malformed; ``field`` names it for the form."""
+
+    def __init__(self, field: str, message: str) -> None:
+        self.field = field
+        super().__init__(f"{field}: {message}")
+
+
+class AccountError(StoreError):
+    """An account cannot be created or changed (name taken, last admin, ...)."""
