@@ -7,8 +7,8 @@ import math
 import numpy as np
 import pytest
 
-from hipnav.engine import CaseError, encode, explain, parse_case, probabilities
-from hipnav.engine.posterior import batch_probabilities, setting_row
+from hipnav.engine import CaseError, explain, parse_case, probabilities
+from hipnav.engine.posterior import batch_probabilities, encode_batch, setting_row
 
 
 def _p(model, kb, findings, **kw):
@@ -90,11 +90,7 @@ def test_batch_equals_single_case(tiny_model, tiny_kb):
         {"findings": {"exam_temperature_c": 40.0}, "setting": "manual_therapy", "sex": "male"},
     ]
     cases = [parse_case(r, tiny_kb) for r in raws]
-    rows = [encode(tiny_model, c.values()) for c in cases]
-    indptr = np.cumsum([0] + [len(r) for r in rows])
-    flat = np.array([x for r in rows for x in r], dtype=np.intp)
-    settings = np.array([setting_row(tiny_model, c.setting) for c in cases])
-    batch = batch_probabilities(tiny_model, indptr, flat, settings)
+    batch = batch_probabilities(tiny_model, *encode_batch(tiny_model, cases))
     single = np.array([probabilities(tiny_model, c) for c in cases])
     assert np.abs(batch - single).max() < 1e-12
 

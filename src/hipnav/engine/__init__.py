@@ -13,10 +13,10 @@ from hipnav.engine.case import Case, CaseError, parse_case
 from hipnav.engine.explanation import Contribution, Explanation, explain
 from hipnav.engine.model import CompiledModel, compile_model
 from hipnav.engine.next_question import Question, information_gain, next_question
-from hipnav.engine.posterior import batch_probabilities, encode, probabilities
+from hipnav.engine.posterior import batch_probabilities, encode, encode_batch, probabilities
 
 __all__ = [
     "Case", "CaseError", "CompiledModel", "Contribution", "Explanation", "Question",
-    "batch_probabilities", "compile_model", "encode", "explain", "information_gain",
+    "batch_probabilities", "compile_model", "encode", "encode_batch", "explain", "information_gain",
     "next_question", "parse_case", "probabilities",
 ]

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import itertools
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -53,6 +54,19 @@ class CompiledModel:
     group: IntArray  # [states]: family index, or a group of its own
     family_ids: tuple[str, ...]
     clusters_of: dict[str, tuple[str, ...]]  # finding id -> clusters naming it
+    # Scoring rows: one per evidence state outside any family, one per possible observed
+    # configuration of each family (its contribution precomputed by the family rule), so
+    # that a case's log-odds shift is a plain sum of rows: exact, and fast in batches.
+    row_log_lr: FloatArray  # [rows, conditions]
+    row_log_lr_t: FloatArray  # the same, transposed and contiguous (for batch gathers)
+    single_row: IntArray  # [states]: the row of a state outside any family, else -1
+    config_row: dict[tuple[int, ...], int]  # sorted family states observed -> row
+    # Fast paths for encoding (unmasked states): a yes/no finding's two states, and
+    # (finding, state) for the others.
+    bool_states: dict[str, tuple[int, int]]
+    plain_states: dict[tuple[str, str], int]
+    single_row_list: tuple[int, ...]  # ``single_row`` and ``group`` as Python ints: a
+    group_list: tuple[int, ...]  # per-case loop indexes these far faster than numpy arrays
 
     @property
     def n_conditions(self) -> int:
@@ -111,11 +125,37 @@ def compile_model(kb: KnowledgeBase) -> CompiledModel:
         fam = None if key.is_cluster else kb.findings[key.finding].family
         group[i] = fam_index[fam] if fam is not None else len(family_ids) + i
     w.setflags(write=False)
+    pos, neg = np.maximum(w, 0.0), np.minimum(w, 0.0)
+    single_row = np.full(len(keys), -1, dtype=np.intp)
+    rows: list[FloatArray] = []
+    config_row: dict[tuple[int, ...], int] = {}
+    members: dict[int, dict[str, list[int]]] = {}
+    for i, key in enumerate(keys):
+        if group[i] < len(family_ids):
+            members.setdefault(int(group[i]), {}).setdefault(key.finding, []).append(i)
+        else:
+            single_row[i] = len(rows)
+            rows.append(w[i])
+    for by_finding in members.values():
+        options = [[None, *states] for states in by_finding.values()]
+        for combo in itertools.product(*options):
+            chosen = sorted(i for i in combo if i is not None)
+            if chosen:
+                config_row[tuple(chosen)] = len(rows)
+                rows.append(pos[chosen].max(axis=0) + neg[chosen].min(axis=0))
+    row_log_lr = np.array(rows)
+    plain = {(k.finding, k.state): i for i, k in enumerate(keys) if not k.is_cluster and not k.masked_by}
     return CompiledModel(
         kb=kb, conditions=conditions, settings=settings, prior_logit=prior,
         states=tuple(keys), index={k: i for i, k in enumerate(keys)}, log_lr=w,
-        log_lr_pos=np.maximum(w, 0.0), log_lr_neg=np.minimum(w, 0.0), group=group,
+        log_lr_pos=pos, log_lr_neg=neg, group=group,
         family_ids=family_ids, clusters_of={k: tuple(v) for k, v in clusters_of.items()},
+        row_log_lr=row_log_lr, row_log_lr_t=np.ascontiguousarray(row_log_lr.T),
+        single_row=single_row, config_row=config_row,
+        bool_states={f.id: (plain[f.id, "yes"], plain[f.id, "no"])
+                     for f in kb.findings.values() if f.type == "bool"},
+        plain_states=plain, single_row_list=tuple(single_row.tolist()),
+        group_list=tuple(group.tolist()),
     )
 
 
@@ -126,11 +166,11 @@ def evidence_for(kb: KnowledgeBase, condition: str, finding: str) -> Evidence | 
     return None
 
 
-def cluster_count(cluster: Cluster, values: dict[str, object]) -> int | None:
+def cluster_count(cluster: Cluster, values: Mapping[str, bool | float | str]) -> int | None:
     """Criteria met, or None while any criterion is unknown (the rule is then not used)."""
     met = 0
     for criterion in cluster.criteria:
-        truth = criterion.evaluate(values)  # type: ignore[arg-type]
+        truth = criterion.evaluate(values)
         if truth is None:
             return None
         met += truth

@@ -16,22 +16,48 @@ Values = Mapping[str, bool | float | str]
 
 
 def encode(model: CompiledModel, values: Values) -> list[int]:
-    """The model rows a case's observed values select (its evidence states)."""
+    """The evidence states a case's observed values select (rows of ``model.log_lr``)."""
     kb = model.kb
-    evaluable: dict[str, int] = {}
-    for fid in values:
-        for cl_id in model.clusters_of.get(fid, ()):
-            if cl_id not in evaluable:
-                n = cluster_count(kb.clusters[cl_id], dict(values))
-                evaluable[cl_id] = -1 if n is None else n
-    live = {c for c, n in evaluable.items() if n >= 0}
-    rows = []
+    live: dict[str, int] = {}
+    if not model.clusters_of.keys().isdisjoint(values):
+        for fid in values:
+            for cl_id in model.clusters_of.get(fid, ()):
+                if cl_id not in live:
+                    n = cluster_count(kb.clusters[cl_id], values)
+                    live[cl_id] = -1 if n is None else n
+    bool_states, plain_states = model.bool_states, model.plain_states
+    in_live: set[str] = set()
+    for cl_id, n in live.items():
+        if n >= 0:
+            in_live |= kb.clusters[cl_id].findings
+    states = []
     for fid, value in values.items():
-        finding = kb.findings[fid]
-        masked = frozenset(c for c in model.clusters_of.get(fid, ()) if c in live)
-        rows.append(model.index[StateKey(fid, finding.state_of(value), masked)])
-    for cl_id in sorted(live):
-        rows.append(model.index[StateKey(cl_id, str(evaluable[cl_id]), is_cluster=True)])
+        if fid in in_live:
+            masked = frozenset(c for c in model.clusters_of[fid] if live.get(c, -1) >= 0)
+            states.append(model.index[StateKey(fid, kb.findings[fid].state_of(value), masked)])
+        elif value is True or value is False:
+            states.append(bool_states[fid][0 if value else 1])
+        else:
+            states.append(plain_states[fid, kb.findings[fid].state_of(value)])
+    for cl_id, n in sorted(live.items()):
+        if n >= 0:
+            states.append(model.index[StateKey(cl_id, str(n), is_cluster=True)])
+    return states
+
+
+def score_rows(model: CompiledModel, states: Sequence[int]) -> list[int]:
+    """The scoring rows of a case's evidence states: each family's states become one row."""
+    rows = []
+    families: dict[int, list[int]] = {}
+    single_row, group = model.single_row_list, model.group_list
+    for s in states:
+        r = single_row[s]
+        if r >= 0:
+            rows.append(r)
+        else:
+            families.setdefault(group[s], []).append(s)
+    for members in families.values():
+        rows.append(model.config_row[tuple(sorted(members))])
     return rows
 
 
@@ -39,55 +65,45 @@ def setting_row(model: CompiledModel, setting: str | None) -> int:
     return model.settings.index(setting or model.kb.default_setting)
 
 
-def log_odds_shift(model: CompiledModel, rows: Sequence[int]) -> FloatArray:
+def log_odds_shift(model: CompiledModel, states: Sequence[int]) -> FloatArray:
     """Sum of the evidence groups' log LRs, one per condition."""
+    rows = score_rows(model, states)
     if not rows:
         return np.zeros(model.n_conditions)
-    groups: dict[int, list[int]] = {}
-    for r in rows:
-        groups.setdefault(int(model.group[r]), []).append(r)
-    if len(groups) == len(rows):  # no two states share a family: a plain sum
-        return model.log_lr[rows].sum(axis=0)
-    single = [g[0] for g in groups.values() if len(g) == 1]
-    total = model.log_lr[single].sum(axis=0) if single else np.zeros(model.n_conditions)
-    for members in groups.values():
-        if len(members) > 1:
-            total = total + model.log_lr_pos[members].max(axis=0) + model.log_lr_neg[members].min(axis=0)
-    return total
+    return model.row_log_lr[rows].sum(axis=0)  # type: ignore[no-any-return]
 
 
 def logits(model: CompiledModel, case: Case) -> FloatArray:
-    rows = encode(model, case.values())
-    return model.prior_logit[setting_row(model, case.setting)] + log_odds_shift(model, rows)
+    states = encode(model, case.values())
+    return model.prior_logit[setting_row(model, case.setting)] + log_odds_shift(model, states)
 
 
 def probabilities(model: CompiledModel, case: Case) -> FloatArray:
     """Each condition's posterior probability, in ``model.conditions`` order."""
-    return 1.0 / (1.0 + np.exp(-logits(model, case)))
+    return 1.0 / (1.0 + np.exp(-logits(model, case)))  # type: ignore[no-any-return]
+
+
+def encode_batch(model: CompiledModel, cases: Sequence[Case]) -> tuple[IntArray, IntArray, IntArray]:
+    """Cases as (indptr, scoring rows, setting rows) for :func:`batch_probabilities`."""
+    rows = [score_rows(model, encode(model, c.values())) for c in cases]
+    indptr = np.cumsum([0] + [len(r) for r in rows])
+    flat = np.fromiter((x for r in rows for x in r), dtype=np.intp, count=int(indptr[-1]))
+    settings = np.array([setting_row(model, c.setting) for c in cases], dtype=np.intp)
+    return indptr, flat, settings
 
 
 def batch_probabilities(model: CompiledModel, indptr: IntArray, rows: IntArray,
                         settings: IntArray) -> FloatArray:
-    """Posteriors for many encoded cases at once ([cases, conditions]).
+    """Posteriors for many cases at once ([cases, conditions]).
 
-    Cases are given in compressed sparse row form: the rows of case ``k`` are
-    ``rows[indptr[k]:indptr[k + 1]]`` (from :func:`encode`), its setting ``settings[k]``.
-    The same family rule as :func:`log_odds_shift`, vectorised with sorted reductions.
+    Cases come in compressed sparse row form: the scoring rows of case ``k`` (from
+    :func:`score_rows`) are ``rows[indptr[k]:indptr[k + 1]]``, its setting ``settings[k]``.
+    Each condition's shift is one weighted bincount over a contiguous column, which keeps the
+    gathers in cache.
     """
     n = len(indptr) - 1
-    lengths = np.diff(indptr)
-    case_of = np.repeat(np.arange(n), lengths)
-    n_groups = int(model.group.max()) + 1
-    key = case_of * n_groups + model.group[rows]
-    order = np.argsort(key, kind="stable")
-    key, sorted_rows = key[order], rows[order]
-    starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
-    pos = np.maximum.reduceat(model.log_lr_pos[sorted_rows], starts, axis=0)
-    neg = np.minimum.reduceat(model.log_lr_neg[sorted_rows], starts, axis=0)
-    group_case = key[starts] // n_groups
-    shift = np.zeros((n, model.n_conditions))
-    if len(group_case):
-        case_starts = np.flatnonzero(np.r_[True, group_case[1:] != group_case[:-1]])
-        shift[group_case[case_starts]] = np.add.reduceat(pos + neg, case_starts, axis=0)
-    logit = model.prior_logit[settings] + shift
-    return 1.0 / (1.0 + np.exp(-logit))
+    case_of = np.repeat(np.arange(n), np.diff(indptr))
+    logit = model.prior_logit[settings].T.copy()  # [conditions, cases]
+    for j in range(model.n_conditions):
+        logit[j] += np.bincount(case_of, weights=model.row_log_lr_t[j][rows], minlength=n)
+    return 1.0 / (1.0 + np.exp(-logit.T))  # type: ignore[no-any-return]
