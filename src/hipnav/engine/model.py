@@ -136,8 +136,8 @@ def compile_model(kb: KnowledgeBase) -> CompiledModel:
         else:
             single_row[i] = len(rows)
             rows.append(w[i])
-    for by_finding in members.values():
-        options = [[None, *states] for states in by_finding.values()]
+    for member_states in members.values():
+        options: list[list[int | None]] = [[None, *states] for states in member_states.values()]
         for combo in itertools.product(*options):
             chosen = sorted(i for i in combo if i is not None)
             if chosen:

@@ -70,7 +70,7 @@ def log_odds_shift(model: CompiledModel, states: Sequence[int]) -> FloatArray:
     rows = score_rows(model, states)
     if not rows:
         return np.zeros(model.n_conditions)
-    return model.row_log_lr[rows].sum(axis=0)  # type: ignore[no-any-return]
+    return model.row_log_lr[rows].sum(axis=0)
 
 
 def logits(model: CompiledModel, case: Case) -> FloatArray:
@@ -80,7 +80,7 @@ def logits(model: CompiledModel, case: Case) -> FloatArray:
 
 def probabilities(model: CompiledModel, case: Case) -> FloatArray:
     """Each condition's posterior probability, in ``model.conditions`` order."""
-    return 1.0 / (1.0 + np.exp(-logits(model, case)))  # type: ignore[no-any-return]
+    return 1.0 / (1.0 + np.exp(-logits(model, case)))
 
 
 def encode_batch(model: CompiledModel, cases: Sequence[Case]) -> tuple[IntArray, IntArray, IntArray]:
@@ -106,4 +106,4 @@ def batch_probabilities(model: CompiledModel, indptr: IntArray, rows: IntArray,
     logit = model.prior_logit[settings].T.copy()  # [conditions, cases]
     for j in range(model.n_conditions):
         logit[j] += np.bincount(case_of, weights=model.row_log_lr_t[j][rows], minlength=n)
-    return 1.0 / (1.0 + np.exp(-logit.T))  # type: ignore[no-any-return]
+    return 1.0 / (1.0 + np.exp(-logit.T))
