@@ -21,8 +21,16 @@ if TYPE_CHECKING:  # pragma: no cover
     from spacy.tokens import Doc
     from spacy.tokens import Span as SpacySpan
 
-#: How far (tokens) an activity looks for its cue: "worse" must be close to "stairs".
-ACTIVITY_WINDOW = 10
+#: How far (tokens) an activity looks for its cue: "worse" must be close to "stairs", but
+#: may head a list ("aggravated by sitting more than an hour, standing and stairs").
+ACTIVITY_WINDOW = 16
+#: How far (tokens) a body part looks for its pain word within the clause.
+LOCATION_WINDOW = 12
+#: A cue followed by one of these words speaks of what follows it ("worse with stairs",
+#: "better when sitting"), never of what precedes it.
+_FORWARD_NEXT = frozenset(
+    "with when on by after during while if from to for at in whenever doing upon as "
+    "going climbing walking sitting standing running :".split())
 #: How far (characters) a test looks after its name for a result.
 RESULT_AFTER = 90
 #: How far (characters) a test looks before its name ("positive SLR", "+ve FABER").
@@ -53,11 +61,7 @@ class Target:
     clause: int         # clause number within the document
     negated: str | None  # the negating words, if any
     set_aside: str | None  # why it does not count (uncertain, ...), if so
-
-
-def _modifier_text(mod: Any) -> str:
-    start, end = mod.modifier_span
-    return str(mod._doc[start:end].text) if hasattr(mod, "_doc") else str(mod.rule.literal)
+    forward: bool = False  # a cue that only speaks of what follows it
 
 
 def _targets(doc: Doc, group: str, breaks: frozenset[str]) -> list[Target]:
@@ -88,34 +92,46 @@ def _targets(doc: Doc, group: str, breaks: frozenset[str]) -> list[Target]:
                 aside = f"{_SET_ASIDE[cat]} ('{words}')"
         if aside is None and sent_of[span.start] in questions:
             aside = "uncertain (a question)"
+        nxt = doc[span.end].lower_ if span.end < len(doc) else ""
         out.append(Target(
             label=span.label_, start=span.start, end=span.end,
             char_start=span.start_char, char_end=span.end_char, text=span.text,
             sent=sent_of[span.start], clause=clause_of[span.start],
             negated=negated, set_aside=aside,
+            forward=nxt in _FORWARD_NEXT or span.text.endswith(":"),
         ))
     out.sort(key=lambda t: (t.start, t.end))
     return out
 
 
 def _nearest(t: Target, pool: Iterable[Target], window: int | None = None,
-             same_clause: bool = True) -> Target | None:
-    """The cue closest to ``t`` (a cue before it wins a tie)."""
+             same_clause: bool = True, directed: bool = False,
+             prefer_affirmed: bool = False) -> Target | None:
+    """The cue closest to ``t`` (a cue before it wins a tie).
+
+    ``directed``: a forward-only cue ("worse with", "better when") cannot speak of a mention
+    before it. ``prefer_affirmed``: an affirmed cue wins over a nearer negated one, so "hip
+    pain that did not spread down the leg, with popping at the front of the hip" does not
+    negate the front of the hip.
+    """
     best: Target | None = None
-    best_key = (10**9, 1)
+    best_key = (2, 10**9, 1)
     for c in pool:
         if c.sent != t.sent or (same_clause and c.clause != t.clause):
             continue
         if c.end <= t.start:
             gap, after = t.start - c.end, 0
         elif c.start >= t.end:
+            if directed and c.forward:
+                continue
             gap, after = c.start - t.end, 1
         else:
             continue
         if window is not None and gap > window:
             continue
-        if (gap, after) < best_key:
-            best, best_key = c, (gap, after)
+        key = (1 if prefer_affirmed and c.negated else 0, gap, after)
+        if key < best_key:
+            best, best_key = c, key
     return best
 
 
@@ -138,7 +154,7 @@ class Composer:
         agg = cues.get("CUE_AGG", [])
         relief = cues.get("CUE_RELIEF", [])
         tender = cues.get("CUE_TENDER", [])
-        fail = [t for t in targets if t.label in self.not_improving]
+        fail = [t for t in targets if t.label in self.not_improving] + cues.get("CUE_FAIL", [])
         radiating = [t for t in targets if t.label in self.by_label
                      and "radiating_leg_pain" in self.by_label[t.label].ids]
         text = doc.text
@@ -173,7 +189,7 @@ class Composer:
         if kind in ("direct", "paresthesia"):
             return self._negate(rule.value, t.negated, "stated")
         if kind == "location":
-            cue = _nearest(t, pain)
+            cue = _nearest(t, pain, window=LOCATION_WINDOW, prefer_affirmed=not t.negated)
             if cue is None:
                 return None, ""
             neg = t.negated or cue.negated
@@ -184,7 +200,7 @@ class Composer:
                 return None, ""
             return self._negate(True, t.negated or cue.negated, f"with '{cue.text}'")
         if kind == "activity":
-            cue = _nearest(t, pain + agg + relief, window=ACTIVITY_WINDOW)
+            cue = _nearest(t, pain + agg + relief, window=ACTIVITY_WINDOW, directed=True)
             if cue is None:
                 return None, ""
             if cue.label == "CUE_RELIEF":

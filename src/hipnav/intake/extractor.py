@@ -37,11 +37,26 @@ def _tools() -> tuple[Composer, Quantities]:
 
 def _painful_sentences(doc: Doc) -> list[tuple[int, int, bool]]:
     """(start, end, speaks of a symptom) for each sentence, in characters."""
-    rules = load_rules()
-    symptom_labels = {r.label for r in rules.lexicon
-                      if r.kind in ("direct", "location", "paresthesia")} | {"CUE_PAIN"}
-    marked = {span.sent.start_char for span in doc.spans[GROUP] if span.label_ in symptom_labels}
+    marked = {span.sent.start_char for span in doc.spans[GROUP]
+              if span.label_ in _symptom_labels()}
     return [(s.start_char, s.end_char, s.start_char in marked) for s in doc.sents]
+
+
+@functools.lru_cache(maxsize=1)
+def _symptom_labels() -> frozenset[str]:
+    """Span labels that make a sentence speak of the complaint itself (for durations)."""
+    symptoms = ("loc_", "paresthesia", "radiating", "pain_", "limp", "snapping",
+                "mechanical", "night_pain", "rest_pain", "abdominal_pain")
+    labels = {r.label for r in load_rules().lexicon
+              if r.kind in ("location", "paresthesia")
+              or any(i.startswith(symptoms) for i in r.ids)}
+    return frozenset(labels | {"CUE_PAIN"})
+
+
+def _activity_ends(doc: Doc) -> list[int]:
+    """Character ends of activity mentions ("running ... for three years" is not the pain's)."""
+    labels = {r.label for r in load_rules().lexicon if r.kind == "activity"}
+    return [s.end_char for s in doc.spans[GROUP] if s.label_ in labels]
 
 
 def _reading_span(doc: Doc, r: Reading, original: str) -> Span:
@@ -58,9 +73,6 @@ def _reading_span(doc: Doc, r: Reading, original: str) -> Span:
                 words = doc[m_lo:m_hi].text
                 if mod.category in _ASIDE:
                     why, used = f"{_ASIDE[mod.category]} ('{words}')", False
-                    break
-                if mod.category == "NEGATED_EXISTENCE" and not isinstance(r.value, bool):
-                    why, used = f"negated ('{words}')", False
                     break
     return Span(finding=r.finding, value=r.value, start=r.start, end=r.end,
                 text=original[r.start:r.end], why=why, used=used)
@@ -115,6 +127,7 @@ def extract(text: str) -> Extraction:
     spans = [Span(s.finding, s.value, s.start, s.end, text[s.start:s.end], s.why, s.used)
              for s in composer.spans(doc, GROUP)]
     sentences = _painful_sentences(doc)
-    spans += [_reading_span(doc, r, text) for r in quantities.read(cleaned, sentences)]
+    readings = quantities.read(cleaned, sentences, _activity_ends(doc))
+    spans += [_reading_span(doc, r, text) for r in readings]
     findings, spans = _resolve(spans)
     return Extraction(findings=findings, spans=spans)

@@ -16,6 +16,15 @@ from dataclasses import dataclass
 from hipnav.intake.rules import Rules
 
 _NUM = r"\d+(?:[.,]\d+)?"
+#: "3 weeks of [a painful left hip | constant low back pain | worsening back, hip and ...]"
+_OF_PAIN = re.compile(
+    r"(?:\s+|,)(?:(?:a|an|the|his|her|my|their|constant|intermittent|gradually|progressively|"
+    r"worsening|increasing|severe|mild|dull|deep|sharp|[a-z]+-sided|left|right|low|lower|"
+    r"back|hip|groin|buttock|thigh|knee|leg|and|or|painful|developing|aching|on-and-off|"
+    r"recurring|ongoing|\w+ly)[\s,]+){0,7}"
+    r"(?:pain|ache|aching|symptoms?|sciatica|numbness|tingling|discomfort|hip|groin|"
+    r"buttock|limp|limping|soreness)\b", re.IGNORECASE)
+_PAIN_WORD = re.compile(r"\b(?:pain|ache|aching|hurt|sore|symptoms?)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -51,7 +60,10 @@ class Quantities:
             rf"(?:{lead})*(?P<amt>{amount})\s*(?:-\s*)?{unit}"
             rf"(?P<post>\s+(?:ago|earlier|before|prior|previously|later|of|history|hx|or\s+(?:so|two|three|\d+)))?(?!\w)",
             re.IGNORECASE)
-        self.half = re.compile(r"(?<![\w/])(?P<amt>a|one|two|three|four|five|six)\s+and\s+a\s+half\s+(?P<u>years?|months?|weeks?)", re.IGNORECASE)
+        self.half = re.compile(
+            r"(?<![\w/])(?:(?P<amt>a|an|one|two|three|four|five|six)\s+and\s+a\s+half\s+(?P<u>years?|months?|weeks?)"
+            r"|(?P<amt2>a|an|one|two|three|four|five|six)\s+(?P<u2>years?|months?|weeks?)\s+and\s+a\s+half)"
+            r"(?P<post>\s+ago)?", re.IGNORECASE)
         self.note = re.compile(r"(?<![\w])[xX]\s?(?P<n>\d{1,2})\s?/\s?(?P<d>7|52|12)(?![\d/])")
         self.yesterday = re.compile(r"\b(?:yesterday|last\s+night)\b", re.IGNORECASE)
         self.date = re.compile(
@@ -100,8 +112,14 @@ class Quantities:
         return self.rules.unit_weeks.get(u.rstrip("s"), 0.0)
 
     # -- readers ---------------------------------------------------------------------------
-    def read(self, text: str, sentence_of: list[tuple[int, int, bool]]) -> Iterator[Reading]:
-        """Every reading of ``text``; ``sentence_of`` gives (start, end, speaks_of_pain)."""
+    def read(self, text: str, sentence_of: list[tuple[int, int, bool]],
+             activity_ends: list[int] | None = None) -> Iterator[Reading]:
+        """Every reading of ``text``.
+
+        ``sentence_of`` gives (start, end, speaks_of_the_complaint) per sentence;
+        ``activity_ends`` the ends of activity mentions, whose own durations are skipped.
+        """
+        self._activity_ends = activity_ends or []
         yield from self._durations(text, sentence_of)
         yield from self._pain(text)
         yield from self._temperature(text)
@@ -122,14 +140,15 @@ class Quantities:
             yield Reading("duration_weeks", _round_weeks(int(m.group("n")) * factor),
                           m.start(), m.end(), "clinical note duration")
         for m in self.half.finditer(text):
-            n = self._number(m.group("amt"))
+            n = self._number(m.group("amt") or m.group("amt2"))
             if n is None:
                 continue
             taken.append(m.span())
             s = self._sentence(m.start(), sentences)
-            if not s[2]:
+            if not (s[2] or m.group("post")):
                 continue
-            yield Reading("duration_weeks", _round_weeks((n + 0.5) * self._unit(m.group("u"))),
+            unit = m.group("u") or m.group("u2")
+            yield Reading("duration_weeks", _round_weeks((n + 0.5) * self._unit(unit)),
                           m.start(), m.end(), "duration")
         for m in self.duration.finditer(text):
             if any(a <= m.start() < b for a, b in taken):
@@ -174,13 +193,13 @@ class Quantities:
         if post == "later":
             return Reading("duration_weeks", value, m.start(), m.end(), "later") if painful else None
         if post in ("of", "history", "hx"):
-            after = text[m.end():m.end() + 60].lower()
-            if re.search(r"\b(?:pain|ache|aching|hurt|sore|symptoms?|numbness|tingling|"
-                         r"sciatica|swelling|limp|painful|problems?|discomfort|[a-z-]+ing\s+"
-                         r"(?:\w+\s+){0,3}pain)", after) and painful:
+            if _OF_PAIN.match(text, m.end()):
                 return Reading("duration_weeks", value, m.start(), m.end(), "... of pain")
             return None
         if pre and pre[0] in ("for", "over", "past", "last", "the") and painful:
+            if any(0 <= m.start() - e <= 40 and not _PAIN_WORD.search(text, e, m.start())
+                   for e in self._activity_ends):
+                return None   # "running 100 km a week for three years": the running's
             return Reading("duration_weeks", value, m.start(), m.end(), "for ...")
         return None
 
