@@ -1,0 +1,111 @@
+"""Database fixtures for the clinic tests: every store test runs on SQLite and on PostgreSQL.
+
+PostgreSQL tests use a throwaway database created once per test session (per xdist worker)
+on the server at $HIPNAV_TEST_POSTGRES (default: the local server on 127.0.0.1:5432, which
+scripts/setup.d/postgres.sh makes sure is running) and dropped at the end. Between tests
+its tables are emptied, which is much faster than migrating a new database each time.
+Set HIPNAV_TEST_POSTGRES=skip to run the SQLite half only.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from hipnav.store import Store
+
+PG_ADMIN_URL = os.environ.get("HIPNAV_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres")
+TABLES = ("sign_in_failure", "web_session", "audit_event", "outcome_visit", "assessment", "client",
+          "practitioner")
+BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+
+
+def _admin_conninfo() -> str:
+    return PG_ADMIN_URL.replace("postgresql+psycopg://", "postgresql://")
+
+
+@pytest.fixture(scope="session")
+def pg_url() -> Iterator[str]:
+    """A fresh PostgreSQL database for this test session, dropped afterwards."""
+    if PG_ADMIN_URL == "skip":
+        pytest.skip("HIPNAV_TEST_POSTGRES=skip")
+    import psycopg
+
+    name = f"hipnav_test_{uuid.uuid4().hex[:12]}"
+    try:
+        admin = psycopg.connect(_admin_conninfo(), autocommit=True, connect_timeout=5)
+    except psycopg.OperationalError as exc:  # pragma: no cover - the setup script starts one
+        pytest.fail(f"no PostgreSQL server at {PG_ADMIN_URL} (run scripts/setup dev): {exc}")
+    with admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    base = _admin_conninfo().rsplit("/", 1)[0]
+    yield f"{base}/{name}"
+    with psycopg.connect(_admin_conninfo(), autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def pg_store(pg_url: str) -> Iterator[Store]:
+    store = Store.open(pg_url, pool_size=25)
+    yield store
+    store.close()
+
+
+def empty(store: Store) -> None:
+    with store.engine.begin() as conn:
+        conn.exec_driver_sql("TRUNCATE " + ", ".join(TABLES) + " CASCADE")
+
+
+def sqlite_url(folder: Path) -> str:
+    return f"sqlite:///{folder / 'hipnav.db'}"
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture
+def db_url(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[str]:
+    """A URL to an empty, migrated database of the parametrised backend."""
+    if backend == "sqlite":
+        yield sqlite_url(tmp_path)
+        return
+    store: Store = request.getfixturevalue("pg_store")
+    empty(store)
+    yield request.getfixturevalue("pg_url")
+
+
+@pytest.fixture
+def store(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Store]:
+    """An empty store on the parametrised backend."""
+    if backend == "sqlite":
+        s = Store.open(sqlite_url(tmp_path))
+        yield s
+        s.close()
+        return
+    pg: Store = request.getfixturevalue("pg_store")
+    empty(pg)
+    yield pg
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest) -> None:
+    """Cheap Argon2 parameters for tests that only need accounts to exist (the production
+    parameters cost ~0.1 s a hash, by design). A test marked ``real_argon2`` keeps them."""
+    if request.node.get_closest_marker("real_argon2"):
+        return
+    from argon2 import PasswordHasher
+
+    import hipnav.store.accounts as accounts
+
+    monkeypatch.setattr(accounts, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+
+
+def register_markers(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "real_argon2: keep production Argon2 parameters")
+    config.addinivalue_line("markers", "slow: takes more than a few seconds (durability, concurrency)")
