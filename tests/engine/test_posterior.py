@@ -138,3 +138,18 @@ def test_bad_input_names_the_field(tiny_kb, raw, field):
 
 def test_setting_row_defaults_to_primary_care(tiny_model):
     assert tiny_model.settings[setting_row(tiny_model, None)] == "primary_care"
+
+
+def test_cluster_applies_only_in_its_population(tiny_model, tiny_kb):
+    child = _p(tiny_model, tiny_kb, {"snapping": True}, age=10)["alpha"]
+    assert _odds(child) == pytest.approx(_odds(0.2) * 2.0 * 8.0)  # age LR (young) x rule
+    adult = _p(tiny_model, tiny_kb, {"snapping": True}, age=40)["alpha"]
+    assert _odds(adult) == pytest.approx(_odds(0.2) * 2.0 * 2.0)  # age LR x snapping's own LR
+    unknown_age = _p(tiny_model, tiny_kb, {"snapping": True})["alpha"]
+    assert _odds(unknown_age) == pytest.approx(_odds(0.2) * 2.0)
+
+
+def test_a_count_the_publication_lacks_is_shown_as_an_estimate(tiny_model, tiny_kb):
+    case = parse_case({"age": 10, "findings": {"snapping": False}}, tiny_kb)
+    rule = next(c for c in explain(tiny_model, case, "alpha").contributions if c.is_cluster)
+    assert rule.provenance.is_estimate and "positive result" in rule.provenance.estimate

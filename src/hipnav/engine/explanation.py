@@ -62,7 +62,7 @@ def explain(model: CompiledModel, case: Case, condition: str) -> Explanation:
             if key.is_cluster:
                 cl = kb.clusters[key.finding]
                 if condition in cl.conditions:
-                    out.append(Contribution(cl.id, key.state, w, True, cl.provenance,
+                    out.append(Contribution(cl.id, key.state, w, True, cl.provenance_for(int(key.state)),
                                             f"{key.state} of {len(cl.criteria)} criteria met",
                                             is_cluster=True))
                 continue

@@ -167,7 +167,10 @@ def evidence_for(kb: KnowledgeBase, condition: str, finding: str) -> Evidence | 
 
 
 def cluster_count(cluster: Cluster, values: Mapping[str, bool | float | str]) -> int | None:
-    """Criteria met, or None while any criterion is unknown (the rule is then not used)."""
+    """Criteria met, or None while any criterion is unknown or the rule's population does
+    not (or not yet knowably) include the case: the rule is then not used."""
+    if cluster.applies_when is not None and cluster.applies_when.evaluate(values) is not True:
+        return None
     met = 0
     for criterion in cluster.criteria:
         truth = criterion.evaluate(values)

@@ -343,11 +343,22 @@ def load(root: Path | str | None = None) -> KnowledgeBase:
         for cid in cl.get("conditions") or []:
             if cid not in conditions:
                 problems.add(where, f"unknown condition '{cid}'")
+        applies_when = None
+        if "applies_when" in cl:
+            applies_when = _predicate(cl["applies_when"], f"{where} applies_when", problems, findings)
+        count_estimates = cl.get("count_estimates") or {}
+        if not isinstance(count_estimates, dict) or any(
+            k not in lr_by_count or not isinstance(v, str) or len(v) < 10
+            for k, v in count_estimates.items()
+        ):
+            problems.add(where, "count_estimates maps a count of lr_by_count to a one-line reason")
+            count_estimates = {}
         clusters[cl["id"]] = Cluster(
             id=cl["id"], name=str(cl.get("name", cl["id"])),
             conditions=tuple(cl.get("conditions") or ()),
             criteria=tuple(c for c in crit if c is not None), lr_by_count=lr_by_count,
-            provenance=_provenance(cl, where, problems, refs),
+            provenance=_provenance(cl, where, problems, refs), applies_when=applies_when,
+            count_estimates=dict(count_estimates),
         )
 
     red_flags: dict[str, RedFlag] = {}

@@ -176,9 +176,20 @@ class Cluster:
     criteria: tuple[Predicate, ...]
     lr_by_count: dict[int, float]
     provenance: Provenance
+    # The population the rule was derived in (e.g. children for Kocher): outside it, or
+    # while it is unknown, the rule is not used and its findings count one by one.
+    applies_when: Predicate | None = None
+    # Counts whose LR the publication does not give, with the reason for the estimate.
+    count_estimates: dict[int, str] = field(default_factory=dict)
+
+    def provenance_for(self, count: int) -> Provenance:
+        if count in self.count_estimates:
+            return Provenance(grade="D", estimate=self.count_estimates[count])
+        return self.provenance
 
     @property
     def findings(self) -> frozenset[str]:
+        """The findings its criteria name (those whose LRs the rule replaces)."""
         out: set[str] = set()
         for c in self.criteria:
             out |= c.findings()
