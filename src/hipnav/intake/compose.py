@@ -29,7 +29,7 @@ LOCATION_WINDOW = 12
 #: A cue followed by one of these words speaks of what follows it ("worse with stairs",
 #: "better when sitting"), never of what precedes it.
 _FORWARD_NEXT = frozenset(
-    "with when on by after during while if from to for at in whenever doing upon as "
+    "with when on by after during while if from to for whenever doing upon as "
     "going climbing walking sitting standing running :".split())
 #: How far (characters) a test looks after its name for a result.
 RESULT_AFTER = 90
@@ -153,6 +153,11 @@ class Composer:
         pain = cues.get("CUE_PAIN", [])
         agg = cues.get("CUE_AGG", [])
         relief = cues.get("CUE_RELIEF", [])
+        # "fine", "okay": relief said of what precedes ("sitting is fine") unless followed by
+        # "when"/"with" ("fine when I sit"); as a forward-only cue it cannot look back, so
+        # the reverse is marked here: a predicate cue never looks forward.
+        relief_pred = [t for t in cues.get("CUE_RELIEF_PRED", []) if not t.forward]
+        relief_fwd = [t for t in cues.get("CUE_RELIEF_PRED", []) if t.forward]
         tender = cues.get("CUE_TENDER", [])
         fail = [t for t in targets if t.label in self.not_improving] + cues.get("CUE_FAIL", [])
         radiating = [t for t in targets if t.label in self.by_label
@@ -163,8 +168,10 @@ class Composer:
             rule = self.by_label.get(t.label)
             if rule is None:
                 continue
-            value, why = self._value(rule, t, text, pain + radiating, agg, relief, tender,
-                                     fail, cues)
+            value, why = self._value(rule, t, text, pain + radiating, agg,
+                                     relief + relief_fwd + [p for p in relief_pred
+                                                            if p.start >= t.end],
+                                     tender, fail, cues)
             if value is None:
                 continue
             ids = rule.ids
@@ -203,7 +210,7 @@ class Composer:
             cue = _nearest(t, pain + agg + relief, window=ACTIVITY_WINDOW, directed=True)
             if cue is None:
                 return None, ""
-            if cue.label == "CUE_RELIEF":
+            if cue.label in ("CUE_RELIEF", "CUE_RELIEF_PRED"):
                 if cue.negated or t.negated:
                     return None, ""
                 return False, f"eased: '{cue.text}'"

@@ -80,7 +80,8 @@ class Quantities:
         self.average = re.compile(r"\b(?:averag\w*|usually|typically|on\s+average|mean|at\s+best|least)\W+(?:\w+\W+)?$", re.IGNORECASE)
         self.temperature = re.compile(
             rf"(?:temperature|temp|(?-i:T))\s*(?:of|was|is|:|=|reading)?\s*(?:about|around)?\s*(?P<v>\d{{2,3}}(?:\.\d+)?)\s*(?:°|degrees?|deg)?\s*(?P<u>C|F|celsius|fahrenheit)?(?![\w])"
-            rf"|(?<![\w.])(?P<w>\d{{2,3}}(?:\.\d+)?)\s*(?:°\s*|degrees?\s+|deg\s+)(?P<x>C|F|celsius|fahrenheit)(?![\w])",
+            rf"|(?<![\w.])(?P<w>\d{{2,3}}(?:\.\d+)?)\s*(?:°\s*|degrees?\s+|deg\s+)(?P<x>C|F|celsius|fahrenheit)(?![\w])"
+            rf"|(?<![\w.])(?P<y>\d{{2,3}}\.\d)\s*(?P<z>C|F)(?![\w])",
             re.IGNORECASE)
         self.labs = [
             ("lab_crp_mg_l", re.compile(rf"\b(?:CRP|C-reactive\s+protein)\s*(?:of|was|is|:|=|at)?\s*(?P<v>{_NUM})", re.IGNORECASE)),
@@ -220,8 +221,8 @@ class Quantities:
 
     def _temperature(self, text: str) -> Iterator[Reading]:
         for m in self.temperature.finditer(text):
-            raw = m.group("v") or m.group("w")
-            unit = (m.group("u") or m.group("x") or "").upper()[:1]
+            raw = m.group("v") or m.group("w") or m.group("y")
+            unit = (m.group("u") or m.group("x") or m.group("z") or "").upper()[:1]
             value = float(raw)
             if unit == "F" or (not unit and value > 45):
                 value = (value - 32) * 5 / 9
