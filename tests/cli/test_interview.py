@@ -47,3 +47,33 @@ def test_patient_mode_never_asks_exam_tests(kb):
     exam_texts = {f.means for f in kb.findings.values() if f.is_exam and f.means}
     asked = [line[3:].rsplit(" [", 1)[0] for line in proc.stdout.splitlines() if line.startswith("Q: ")]
     assert asked and not any(q in exam_texts for q in asked)
+
+
+def test_interview_from_own_words_confirms_each_finding_then_asks_the_rest(tmp_path, kb):
+    save = tmp_path / "case.json"
+    text = "it hurts on the outside of my hip when I lie on that side, and my groin aches too"
+    # age, sex; then confirm the first reading (y), correct the second (n), don't know the rest
+    answers = ["55", "female", "y", "n"] + ["?"] * 6 + ["q"]
+    proc = run_hipnav("interview", "--text", text, "--save", str(save), input="\n".join(answers) + "\n")
+    assert proc.returncode == 0, proc.stderr
+    assert "From your description I understood" in proc.stdout
+    by_question = {(f.ask or f.means): f.id for f in kb.findings.values()}
+    shown = []
+    for chunk in proc.stdout.split("Right? [y/n/?]")[:-1]:
+        question, said = chunk.rsplit("  → ", 1)
+        shown.append((by_question[question.strip().splitlines()[-1].strip()], said.strip(". ") == "yes"))
+    assert len(shown) >= 2
+    saved = json.loads(save.read_text())["findings"]
+    (first, first_said), (second, second_said) = shown[0], shown[1]
+    assert saved[first] is first_said  # confirmed
+    assert saved[second] is (not second_said)  # corrected by the person
+    for fid, _ in shown[2:]:
+        assert fid not in saved or fid in {first, second}  # "don't know": not used
+
+
+def test_assess_from_text(tmp_path):
+    proc = run_hipnav("assess", "--json", "--text", "deep pain in my bum when I sit, shoots down the back of my leg to my foot",
+                      "--age", "40")
+    assert proc.returncode == 0, proc.stderr
+    res = json.loads(proc.stdout)
+    assert res["differential"][0]["condition"] in {"lumbar_radiculopathy", "deep_gluteal"}

@@ -13,6 +13,10 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from hipnav.knowledge.model import KnowledgeBase
 
 MAX_QUESTIONS = 30
 HELP = "Answer y (yes), n (no) or ? (don't know); b goes back, q finishes now."
@@ -23,6 +27,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--clinician", action="store_true", help="also ask clinical examination tests")
     p.add_argument("--save", metavar="FILE", help="save the case as JSON to FILE at the end")
     p.add_argument("--max-questions", type=int, default=MAX_QUESTIONS)
+    p.add_argument("--text", help="start from a description in your own words: what it says is "
+                   "confirmed with you, and only the rest is asked")
     p.set_defaults(run=run)
 
 
@@ -70,6 +76,33 @@ def _number(prompt: str, lo: float, hi: float, read: Callable[[], str | None]) -
         print(f"  Please give a number from {lo:g} to {hi:g}, or press Enter to skip.")
 
 
+def _confirm_from_text(text: str, session: Session, kb: KnowledgeBase,
+                       read: Callable[[], str | None]) -> None:
+    """Read findings from the person's words, then let them confirm or correct each one
+    (issue 5: nothing extracted is used unconfirmed)."""
+    from hipnav.intake import extract
+
+    extraction = extract(text)
+    for message in extraction.messages:
+        print(f"  ({message})")
+    if not extraction.findings:
+        print("\nNothing in the description matched a question; let's go through them.")
+        return
+    print("\nFrom your description I understood the following. Please check each one.")
+    for fid, value in extraction.findings.items():
+        finding = kb.findings[fid]
+        if finding.type != "bool" or finding.group == "demographics":
+            continue
+        said = "yes" if value else "no"
+        answer = _ask(f"  {finding.ask or finding.means}  → {said}. Right? [y/n/?]", read)
+        if answer in ("y", "yes", ""):
+            session.answers.append((fid, bool(value)))
+        elif answer in ("n", "no"):
+            session.answers.append((fid, not value))
+        else:
+            session.answers.append((fid, None))
+
+
 def run(args: argparse.Namespace) -> int:
     from hipnav.assessment import DISCLAIMER, assess, default_model
     from hipnav.cli.terminal_report import render
@@ -85,6 +118,9 @@ def run(args: argparse.Namespace) -> int:
     session.age = _number("\nHow old are you (years)? [Enter to skip]", 0, 120, read)
     sex = _ask("Sex: female or male? [Enter to skip]", read)
     session.sex = {"f": "female", "female": "female", "m": "male", "male": "male"}.get(sex or "")
+
+    if args.text:
+        _confirm_from_text(args.text, session, model.kb, read)
 
     def current() -> Case:
         raw = {"id": "interview", "findings": session.findings(), "age": session.age, "sex": session.sex}
