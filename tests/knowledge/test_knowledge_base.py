@@ -80,3 +80,11 @@ def test_kb_check_reports_coverage():
     report = json.loads(proc.stdout)
     assert report["published"] + report["estimates"] == report["likelihood_ratios"]
     assert report["conditions"] >= 25
+
+
+def test_every_finding_has_a_short_label_and_a_question_or_description(kb):
+    for f in kb.findings.values():
+        assert f.label and len(f.label) <= 60, f.id
+        assert f.ask or f.means, f.id
+        if f.is_exam and f.type == "bool":
+            assert f.how, f"{f.id}: clinician mode shows how each exam test is done"
