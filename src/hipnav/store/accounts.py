@@ -102,6 +102,13 @@ class Accounts:
                 session.commit()
             return _view(p)
 
+    def by_username(self, username: str) -> Account | None:
+        """The account of that name, active or not (for the command line, whose user already
+        holds the database credentials; everything it then reads is audited as "cli")."""
+        with self._sessions() as session:
+            p = session.scalar(select(Practitioner).where(Practitioner.username == username.strip().lower()))
+            return _view(p) if p else None
+
     def get(self, account_id: str) -> Account | None:
         with self._sessions() as session:
             p = session.get(Practitioner, account_id)

@@ -1,0 +1,80 @@
+"""The result document: an assessment exactly as it was shown, self-contained.
+
+Saved with every assessment and the input of both reports (PDF and FHIR), so that a report
+of an old assessment says what was shown then, even after the knowledge base has changed:
+it carries the ranked causes with their reasons and sources as text, not as references to
+today's knowledge base. Its top level is the shared case-format result contract
+(``Assessment.to_json()``), so it is also a valid ``hipnav assess --json`` line.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from hipnav.assessment import DISCLAIMER, Assessment
+from hipnav.cli.terminal_report import describe_contribution, source_label
+
+FORMAT = "hipnav-result/1"
+TOP_CAUSES = 6
+REASONS_PER_CAUSE = 6
+
+
+def _answer(finding_type: str, unit: str | None, value: object) -> str:
+    if finding_type == "bool":
+        return "yes" if value else "no"
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return f"{value} {unit or ''}".strip()
+
+
+def build_document(result: Assessment, *, top: int = TOP_CAUSES,
+                   created_at: datetime | None = None) -> dict[str, Any]:
+    """The whole result as shown: contract fields, then causes with reasons, findings, sources."""
+    kb = result.model.kb
+    doc: dict[str, Any] = dict(result.to_json())
+    doc["format"] = FORMAT
+    doc["created_at"] = (created_at or datetime.now(UTC)).isoformat()
+    u = result.urgency
+    doc["urgency_detail"] = {"from_red_flags": u.from_red_flags, "from_differential": u.from_differential,
+                             "risk_by_level": {k: round(v, 6) for k, v in u.risk_by_level.items()}}
+    sources: dict[str, dict[str, str]] = {}
+    causes = []
+    for rank, d in enumerate(result.differential[:top], start=1):
+        reasons = []
+        for c in result.explain(d.condition).counted[:REASONS_PER_CAUSE]:
+            prov = c.provenance
+            reasons.append({
+                "finding": c.finding, "text": describe_contribution(kb, c), "direction": c.direction,
+                "lr": round(c.lr, 4), "grade": prov.grade if prov else None,
+                "source": prov.source if prov else None, "source_label": source_label(kb, c),
+                "estimate": prov.estimate if prov else None,
+            })
+            if prov and prov.source and prov.source in kb.references:
+                ref = kb.references[prov.source]
+                sources[ref.id] = {"citation": ref.citation(), "link": ref.link}
+        causes.append({"rank": rank, "condition": d.condition, "name": d.name, "plain_name": d.plain_name,
+                       "probability": round(d.probability, 6), "typical_urgency": d.typical_urgency,
+                       "reasons": reasons})
+    doc["causes"] = causes
+    findings = []
+    for fid, value in result.case.findings.items():
+        f = kb.findings[fid]
+        findings.append({"id": fid, "group": f.group, "type": f.type, "text": f.text,
+                         "value": value, "answer": _answer(f.type, f.unit, value)})
+    doc["findings"] = findings
+    doc["regions"] = [x["id"] for x in findings if x["group"] == "location" and x["value"] is True]
+    doc["sources"] = dict(sorted(sources.items()))
+    doc["disclaimer"] = DISCLAIMER
+    return doc
+
+
+def assess_raw(raw: object) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Validate a raw case-format object, assess it: (case JSON, result document).
+    Raises :class:`hipnav.engine.CaseError` naming the field for bad input."""
+    from hipnav.assessment import assess, default_model
+    from hipnav.engine import parse_case
+
+    model = default_model()
+    case = parse_case(raw, model.kb)
+    return case.to_json(), build_document(assess(case, model))
