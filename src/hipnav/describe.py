@@ -5,7 +5,7 @@ reason reads the same wherever a person sees it."""
 from __future__ import annotations
 
 from hipnav.engine.explanation import Contribution
-from hipnav.knowledge.model import KnowledgeBase
+from hipnav.knowledge.model import KnowledgeBase, Provenance
 
 
 def describe_contribution(kb: KnowledgeBase, c: Contribution) -> str:
@@ -24,9 +24,11 @@ def describe_contribution(kb: KnowledgeBase, c: Contribution) -> str:
 
 def source_label(kb: KnowledgeBase, c: Contribution) -> str:
     """Short source of a contribution's number: "Martin 2014, grade C" or an expert estimate."""
-    prov = c.provenance
-    if prov is None:
-        return ""
+    return provenance_label(kb, c.provenance) if c.provenance is not None else ""
+
+
+def provenance_label(kb: KnowledgeBase, prov: Provenance) -> str:
+    """Short source of any figure (a prior, a likelihood ratio, a rule)."""
     if prov.source:
         ref = kb.references[prov.source]
         first = ref.authors.split(",")[0].split(" ")[0]

@@ -1,0 +1,114 @@
+"""The app factory: pages, JSON API, static assets and optional extensions in one Starlette app.
+
+``hipnav serve`` runs ``create_app`` under uvicorn (``factory=True``), one app per worker.
+The knowledge base is compiled when the app is built, so a broken knowledge base stops the
+server at start-up instead of failing a person's request, and the first request is as fast
+as the rest.
+
+Extensions: for each module named in :data:`EXTENSIONS` that is installed, its ``routes``
+(a list of Starlette routes) are added before the static files. The clinic features
+(accounts, records, reports) arrive this way as ``hipnav.web.clinic``; they find the shared
+:class:`~hipnav.web.site.Site` at ``request.app.state.site`` and render templates that
+extend ``base.html``.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Mount
+from starlette.staticfiles import StaticFiles
+
+from hipnav.engine import CompiledModel
+from hipnav.web.api import Api, error_response
+from hipnav.web.guard import MAX_BODY_BYTES, Guard
+from hipnav.web.pages import Pages
+from hipnav.web.site import STATIC_DIR, Site, make_site
+
+#: Optional route modules, included when importable.
+EXTENSIONS = ("hipnav.web.clinic",)
+
+log = logging.getLogger("hipnav.web")
+
+_TITLES = {404: "Page not found", 405: "Not allowed", 413: "Too much data"}
+
+
+def _extension_routes(names: tuple[str, ...]) -> list[BaseRoute]:
+    routes: list[BaseRoute] = []
+    for name in names:
+        try:
+            module = importlib.import_module(f"{name}.routes")
+        except ModuleNotFoundError as exc:
+            if exc.name not in (name, f"{name}.routes"):
+                # Installed, but a library it needs is not (e.g. hipnav[web] without [clinic]).
+                log.warning("%s is off: it needs %s, which is not installed", name, exc.name)
+            continue
+        routes += list(module.routes)
+    return routes
+
+
+def _wants_json(request: Request) -> bool:
+    path = request.url.path
+    return path.startswith("/api/") or path.endswith(".json")
+
+
+def _site(request: Request) -> Site:
+    site: Site = request.app.state.site
+    return site
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    headers = dict(exc.headers or {})
+    if _wants_json(request):
+        code = {404: "not_found", 405: "method_not_allowed", 413: "too_large"}.get(exc.status_code, "error")
+        response = error_response(exc.status_code, code, "body" if exc.status_code == 413 else None,
+                                  str(exc.detail))
+        response.headers.update(headers)
+        return response
+    title = _TITLES.get(exc.status_code, "Something went wrong")
+    message = ("There is no page at this address." if exc.status_code == 404 else str(exc.detail))
+    page = _site(request).render(request, "error.html", status_code=exc.status_code, title=title,
+                                 message=message)
+    page.headers.update(headers)
+    return page
+
+
+async def _server_error(request: Request, exc: Exception) -> Response:
+    # The path only: query strings and bodies hold health information and stay out of logs.
+    log.error("error on %s %s: %s", request.method, request.url.path, type(exc).__name__)
+    if _wants_json(request):
+        return error_response(500, "internal_error", None, "Something went wrong on our side.")
+    try:
+        return _site(request).render(request, "error.html", status_code=500, title="Something went wrong",
+                                     message="Something went wrong on our side. Please try again.")
+    except Exception:  # the page itself failed: plain text, still no trace
+        return Response("Something went wrong on our side.", status_code=500, media_type="text/plain")
+
+
+def create_app(model: CompiledModel | None = None, *, max_body_bytes: int = MAX_BODY_BYTES,
+               extensions: tuple[str, ...] = EXTENSIONS) -> Starlette:
+    """The web application. ``model`` defaults to the shipped knowledge base."""
+    from hipnav.assessment import default_model
+
+    site = make_site(model or default_model())
+    routes: list[BaseRoute] = [
+        *Pages(site).routes(),
+        *Api(site).routes(),
+        *_extension_routes(extensions),
+        Mount("/static", app=StaticFiles(directory=STATIC_DIR), name="static"),
+    ]
+    app = Starlette(
+        routes=routes,
+        middleware=[Middleware(Guard, max_body_bytes=max_body_bytes)],
+        exception_handlers={HTTPException: _http_error, Exception: _server_error},
+    )
+    app.state.site = site
+    app.state.templates = site.templates
+    return app

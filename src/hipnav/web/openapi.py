@@ -1,0 +1,177 @@
+"""The OpenAPI 3 description of the JSON API, served at ``/openapi.json``.
+
+Written by hand, with the case's ``findings`` object generated from the knowledge base, so
+that every finding id, its type and its allowed range are in the schema (and a client or a
+fuzzer such as schemathesis knows exactly what a valid case is). ``tests/web`` checks that
+the served responses match it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hipnav import __version__
+from hipnav.knowledge.model import KnowledgeBase
+
+JSON = "application/json"
+
+
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
+    return {**schema, "nullable": True}
+
+
+def _obj(required: list[str], **props: Any) -> dict[str, Any]:
+    return {"type": "object", "required": required, "properties": props}
+
+
+_STR = {"type": "string"}
+_NSTR = _nullable(_STR)
+_NUM = {"type": "number"}
+
+
+def _finding_schema(kb: KnowledgeBase, fid: str) -> dict[str, Any] | None:
+    f = kb.findings[fid]
+    desc = f.ask or f.means or fid
+    if f.type == "bool":
+        return {"type": "boolean", "nullable": True, "description": desc}
+    if f.type == "number":
+        out: dict[str, Any] = {"type": "number", "nullable": True, "description": f"{desc} ({f.unit})"}
+        if f.min is not None:
+            out["minimum"] = f.min
+        if f.max is not None:
+            out["maximum"] = f.max
+        return out
+    return None  # categories (sex) are the case's own fields
+
+
+def _schemas(kb: KnowledgeBase) -> dict[str, Any]:
+    levels = {"type": "string", "enum": list(kb.urgency_ids)}
+    findings = {fid: s for fid in kb.findings if fid not in ("age", "sex")
+                if (s := _finding_schema(kb, fid)) is not None}
+    red_flag = _obj(["id", "message", "urgency"], id=_STR, message=_STR, urgency=levels)
+    return {
+        "Case": {
+            "type": "object",
+            "description": "A case of the shared format hipnav-case/1. A missing finding is unknown; "
+                           "false means asked and absent; null is the same as missing.",
+            "additionalProperties": False,
+            "properties": {
+                "format": {"type": "string", "enum": ["hipnav-case/1"]},
+                "id": _STR,
+                "age": _nullable({"type": "number", "minimum": 0, "maximum": 120}),
+                "sex": _nullable({"type": "string", "enum": ["female", "male"]}),
+                "setting": _nullable({"type": "string", "enum": list(kb.settings)}),
+                "narrative": _NSTR,
+                "findings": {"type": "object", "additionalProperties": False, "properties": findings},
+            },
+        },
+        "NextQuestionRequest": {
+            "type": "object",
+            "description": "A partial case with options. A bare Case is also accepted "
+                           "(patient questions, nothing skipped).",
+            "required": ["case"],
+            "additionalProperties": False,
+            "properties": {
+                "case": _ref("Case"),
+                "question_set": {"type": "string", "enum": ["patient", "clinician"], "default": "patient"},
+                "skip": {"type": "array", "items": {"type": "string", "enum": list(kb.findings)},
+                         "description": "Questions answered \"don't know\": not asked again."},
+            },
+        },
+        "Source": _obj(["grade", "label"], grade={"type": "string", "enum": ["A", "B", "C", "D"]},
+                       label=_STR, reference=_NSTR, citation=_NSTR, link=_NSTR, locator=_NSTR,
+                       note=_NSTR, estimate=_NSTR),
+        "Reason": _obj(["finding", "state", "text", "likelihood_ratio", "direction", "counted"],
+                       finding=_STR, state=_STR, text=_STR, likelihood_ratio=_NUM,
+                       direction={"type": "string", "enum": ["for", "against"]},
+                       counted={"type": "boolean"}, is_rule={"type": "boolean"}, note=_NSTR,
+                       source={"allOf": [_ref("Source")], "nullable": True}),
+        "Explanation": _obj(["condition", "probability", "prior", "prior_source", "reasons"],
+                            condition=_STR, name=_STR, plain_name=_STR, probability=_NUM,
+                            typical_urgency=levels, prior=_NUM, prior_source=_ref("Source"),
+                            reasons={"type": "array", "items": _ref("Reason")}, guide=_STR),
+        "Result": _obj(
+            ["id", "urgency", "red_flags", "differential"],
+            id=_NSTR, urgency=levels, urgency_means=_STR, knowledge_base_version=_STR, disclaimer=_STR,
+            red_flags={"type": "array", "items": red_flag},
+            differential={"type": "array", "items": _obj(["condition", "probability"], condition=_STR,
+                                                         probability={"type": "number", "minimum": 0,
+                                                                      "maximum": 1})},
+            explanations={"type": "array", "items": _ref("Explanation")},
+        ),
+        "Question": _obj(["finding", "text", "reason"], finding=_STR, text=_STR,
+                         reason={"type": "string", "enum": ["red-flag screening", "most informative"]},
+                         gain_bits=_NUM, how=_NSTR, group=_STR),
+        "NextQuestion": _obj(["question", "urgency", "red_flags"],
+                             question={"allOf": [_ref("Question")], "nullable": True}, urgency=levels,
+                             red_flags={"type": "array", "items": red_flag}),
+        "Conditions": _obj(
+            ["conditions"], knowledge_base_version=_STR,
+            urgency_levels={"type": "array", "items": _obj(["id", "means"], id=_STR, means=_STR)},
+            conditions={"type": "array", "items": _obj(["id", "name", "plain_name", "typical_urgency"],
+                                                       id=_STR, name=_STR, plain_name=_STR,
+                                                       typical_urgency=levels, guide=_STR)}),
+        "Findings": _obj(
+            ["findings"], knowledge_base_version=_STR,
+            settings={"type": "array", "items": _obj(["id", "name"], id=_STR, name=_STR)},
+            findings={"type": "array", "items": _obj(
+                ["id", "type", "group"], id=_STR, type={"type": "string"}, group=_STR, ask=_NSTR,
+                means=_NSTR, how=_NSTR, unit=_NSTR, min=_nullable(_NUM), max=_nullable(_NUM),
+                values=_nullable({"type": "array", "items": _STR}))}),
+        "Error": _obj(["error", "field", "message"], error=_STR, field=_NSTR, message=_STR),
+    }
+
+
+def _errors(*codes: int) -> dict[str, Any]:
+    words = {400: "The body is not JSON.", 404: "Not found.", 413: "The body is larger than 64 KB.",
+             422: "Invalid input; `field` names it."}
+    return {str(c): {"description": words[c], "content": {JSON: {"schema": _ref("Error")}}} for c in codes}
+
+
+def _ok(name: str, description: str) -> dict[str, Any]:
+    return {"200": {"description": description, "content": {JSON: {"schema": _ref(name)}}}}
+
+
+def openapi_schema(kb: KnowledgeBase) -> dict[str, Any]:
+    explain = {"name": "explain", "in": "query", "required": False,
+               "description": "How many of the most likely causes to explain (default 3), or 'all'.",
+               "schema": {"type": "string", "pattern": "^(all|[0-9]{1,4})$"}}
+    return {
+        "openapi": "3.0.3",
+        "info": {"title": "hipnav", "version": __version__,
+                 "description": "Hip pain: likely causes with the evidence behind every number, "
+                                "red flags and urgency. It informs care; it does not replace a clinician."},
+        "paths": {
+            "/api/v1/assess": {"post": {
+                "summary": "Assess a case: urgency, red flags, ranked causes and their explanations",
+                "operationId": "assess",
+                "parameters": [explain],
+                "requestBody": {"required": True, "content": {JSON: {"schema": _ref("Case")}}},
+                "responses": {**_ok("Result", "The result contract, with explanations."),
+                              **_errors(400, 413, 422)},
+            }},
+            "/api/v1/next-question": {"post": {
+                "summary": "The most useful next question for a partial case (red-flag screening first)",
+                "operationId": "nextQuestion",
+                "requestBody": {"required": True,
+                                "content": {JSON: {"schema": _ref("NextQuestionRequest")}}},
+                "responses": {**_ok("NextQuestion", "The question, or null when more would not help."),
+                              **_errors(400, 413, 422)},
+            }},
+            "/api/v1/conditions": {"get": {
+                "summary": "Every condition a differential may name, and the urgency levels",
+                "operationId": "conditions",
+                "responses": _ok("Conditions", "The conditions vocabulary."),
+            }},
+            "/api/v1/findings": {"get": {
+                "summary": "Every finding a case may give, with its type, range and question",
+                "operationId": "findings",
+                "responses": _ok("Findings", "The findings vocabulary."),
+            }},
+        },
+        "components": {"schemas": _schemas(kb)},
+    }

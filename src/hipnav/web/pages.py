@@ -1,0 +1,172 @@
+"""The HTML pages of the anonymous flow: landing, body map, one question at a time, result.
+
+Every page is rendered on the server and works without JavaScript; the state of the flow is
+in the URL (see :mod:`hipnav.web.forms`), so no session is stored. Handlers only read the
+state, call the library and render: the clinical work is :func:`hipnav.assessment.assess`
+and :func:`hipnav.engine.next_question`. The result is one URL with two representations,
+``/result`` (HTML) and ``/result.json`` (the same data as JSON), as in datasette.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
+
+from hipnav.assessment import Assessment, assess
+from hipnav.engine import CaseError, next_question, parse_case
+from hipnav.engine.next_question import screening_questions
+from hipnav.web.api import ApiError, JSONResponse, error_response, explain_count
+from hipnav.web.forms import FlowState, FormError, parse_state, read_answer
+from hipnav.web.report import assessment_json, explain_causes
+from hipnav.web.result_view import helpful_questions, provider_summary, references, urgency_view
+from hipnav.web.site import Site
+
+#: At most this many answers (the command-line interview's limit too); the engine usually
+#: stops well before, when no question is expected to change the picture.
+MAX_QUESTIONS = 30
+#: Causes shown open on the result page; the rest are one click away.
+TOP_CAUSES = 6
+#: Fields of the "about you" part of the body-map page: errors there are shown on that form.
+_ABOUT_FIELDS = {"age", "sex", "setting"}
+
+
+class Pages:
+    def __init__(self, site: Site) -> None:
+        self.site = site
+
+    def routes(self) -> list[Route]:
+        return [
+            Route("/", self.landing, methods=["GET"]),
+            Route("/where", self.where, methods=["GET"]),
+            Route("/question", self.question, methods=["GET"]),
+            Route("/result", self.result, methods=["GET"]),
+            Route("/result.json", self.result_json, methods=["GET"]),
+            Route("/result/print", self.result_print, methods=["GET"]),
+        ]
+
+    # -- helpers -------------------------------------------------------------------------
+
+    def _state(self, request: Request) -> FlowState:
+        return parse_state(request.query_params.multi_items(), self.site.kb, self.site.body_map)
+
+    def _assess(self, state: FlowState) -> Assessment:
+        try:
+            case = parse_case(state.raw_case(self.site.body_map), self.site.kb)
+        except CaseError as exc:  # parse_state has checked every value; kept as a safety net
+            raise FormError(exc.field, str(exc)) from None
+        return assess(case, self.site.model)
+
+    def _bad_link(self, request: Request, exc: FormError) -> Response:
+        return self.site.render(request, "error.html", status_code=400, title="This link is not complete",
+                                message=f"We could not read part of this page's address ({exc.field}: "
+                                        f"{exc.message}). Please start again.")
+
+    def _where_page(self, request: Request, state: FlowState, errors: dict[str, str] | None = None,
+                    status_code: int = 200) -> Response:
+        kb = self.site.kb
+        clinician = state.mode == "clinician"
+        numbers = [f for f in kb.findings.values() if f.type == "number" and f.id != "age"
+                   and (clinician or not f.is_exam)]
+        bmap = self.site.body_map
+        return self.site.render(
+            request, "where.html", status_code=status_code, state=state, bmap=bmap, chosen=set(state.where),
+            chosen_labels=[bmap.label(f) for f in bmap.choices if f in state.where], numbers=numbers,
+            number_values=dict(state.numbers), settings=kb.settings if clinician else {},
+            errors=errors or {}, step="where")
+
+    # -- pages -----------------------------------------------------------------------------
+
+    async def landing(self, request: Request) -> Response:
+        return self.site.render(request, "landing.html")
+
+    async def where(self, request: Request) -> Response:
+        try:
+            state = self._state(request)
+        except FormError as exc:
+            return self._bad_link(request, exc)
+        return self._where_page(request, state)
+
+    async def question(self, request: Request) -> Response:
+        """Apply the answer just given, then show the next question or go to the result."""
+        kb = self.site.kb
+        try:
+            state = self._state(request)
+            answer = read_answer(request.query_params, kb)
+        except FormError as exc:
+            if exc.field in _ABOUT_FIELDS or exc.field in kb.findings:
+                params = [(k, v) for k, v in request.query_params.multi_items() if k != exc.field]
+                try:
+                    kept = parse_state(params, kb, self.site.body_map)
+                except FormError:
+                    return self._bad_link(request, exc)
+                return self._where_page(request, kept, {exc.field: exc.message}, status_code=400)
+            return self._bad_link(request, exc)
+        if answer is not None:
+            state = state.with_answer(*answer)
+        result = self._assess(state)
+        model = self.site.model
+        q = None
+        if len(state.answers) < MAX_QUESTIONS:
+            q = next_question(model, result.case, state.question_set, state.skipped())
+        if q is None:
+            return RedirectResponse(f"/result?{state.query()}", status_code=303)
+        screening_done = sum(1 for f, _ in state.answers if f in kb.screening)
+        screening_left = len(screening_questions(model, result.case, state.question_set, state.skipped()))
+        finding = kb.findings[q.finding]
+        return self.site.render(
+            request, "question.html", state=state, question=q, finding=finding,
+            safety=q.reason == "red-flag screening", screening_done=screening_done,
+            screening_total=screening_done + screening_left, answered=len(state.answers),
+            max_questions=MAX_QUESTIONS, urgency=urgency_view(result), back=state.back() if state.answers
+            else None, step="safety" if q.reason == "red-flag screening" else "questions")
+
+    def _result_context(self, state: FlowState, result: Assessment) -> dict[str, Any]:
+        causes = explain_causes(result)
+        refs = references(causes)
+        return {
+            "state": state, "result": result, "urgency": urgency_view(result), "causes": causes[:TOP_CAUSES],
+            "more_causes": causes[TOP_CAUSES:], "references": refs,
+            "ref_numbers": {s.ref_id: i for i, s in enumerate(refs, start=1)},
+            "questions": helpful_questions(result, state.question_set, state.skipped()),
+            "summary": provider_summary(result, self.site.body_map, state.skipped()),
+            "can_continue": len(state.answers) < MAX_QUESTIONS and next_question(
+                result.model, result.case, state.question_set, state.skipped()) is not None,
+            "setting_name": self.site.kb.settings[result.case.setting or self.site.kb.default_setting],
+            "step": "result",
+        }
+
+    async def result(self, request: Request) -> Response:
+        try:
+            state = self._state(request)
+            result = self._assess(state)
+        except FormError as exc:
+            return self._bad_link(request, exc)
+        context = self._result_context(state, result)
+        return self.site.render(request, "result.html", printable=False, **context)
+
+    async def result_print(self, request: Request) -> Response:
+        """The result with every explanation open and no navigation, for paper or a PDF."""
+        try:
+            state = self._state(request)
+            result = self._assess(state)
+        except FormError as exc:
+            return self._bad_link(request, exc)
+        context = self._result_context(state, result)
+        return self.site.render(request, "result.html", printable=True, **context)
+
+    async def result_json(self, request: Request) -> Response:
+        """The same result as JSON: the API's assess output, with the case it was made from."""
+        try:
+            explain = explain_count(request)
+            state = self._state(request)
+            result = self._assess(state)
+        except ApiError as exc:
+            return exc.response()
+        except FormError as exc:
+            return error_response(422, "invalid_parameter", exc.field, exc.message)
+        out = assessment_json(result, explain)
+        out["case"] = result.case.to_json()
+        return JSONResponse(out)

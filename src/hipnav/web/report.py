@@ -1,0 +1,169 @@
+"""An assessment as the web shows it: the explanation of every cause with the source of each
+number, for the result page and for the JSON API alike.
+
+Nothing here decides anything clinical: probabilities, urgency, explanations and questions
+all come from :mod:`hipnav.assessment` and :mod:`hipnav.engine`; this module only gathers
+and words them, so the page and the JSON can never disagree.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from hipnav.assessment import Assessment
+from hipnav.describe import describe_contribution, provenance_label
+from hipnav.engine.explanation import Contribution
+from hipnav.knowledge.model import GRADE_MEANS, KnowledgeBase, Provenance
+
+#: How many causes the JSON explains unless asked otherwise: the ones a reader looks at.
+DEFAULT_EXPLAIN = 3
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where one number comes from: a cited publication or an expert estimate."""
+
+    grade: str
+    label: str  # "Martin 2014, grade C" or "expert estimate, grade D"
+    ref_id: str | None = None
+    citation: str | None = None
+    link: str | None = None
+    locator: str | None = None
+    note: str | None = None
+    estimate: str | None = None
+
+    @property
+    def grade_means(self) -> str:
+        return GRADE_MEANS.get(self.grade, "")
+
+    def to_json(self) -> dict[str, object]:
+        return {"grade": self.grade, "label": self.label, "reference": self.ref_id,
+                "citation": self.citation, "link": self.link, "locator": self.locator,
+                "note": self.note, "estimate": self.estimate}
+
+
+def source_of(kb: KnowledgeBase, prov: Provenance) -> Source:
+    label = provenance_label(kb, prov)
+    if prov.source:
+        ref = kb.references[prov.source]
+        return Source(prov.grade, label, ref.id, ref.citation(), ref.link or None, prov.locator, prov.note)
+    return Source(prov.grade, label, note=prov.note, estimate=prov.estimate)
+
+
+@dataclass(frozen=True)
+class Reason:
+    """One finding (or rule) that moved a cause's probability, and by how much."""
+
+    finding: str
+    state: str
+    text: str
+    lr: float
+    counted: bool
+    is_cluster: bool
+    note: str | None
+    source: Source | None
+
+    @property
+    def raises(self) -> bool:
+        return self.lr > 1
+
+    @property
+    def strength(self) -> str:
+        """The likelihood ratio in words, for a person who does not read odds."""
+        lr = self.lr
+        if lr >= 5:
+            return "makes it much more likely"
+        if lr >= 2:
+            return "makes it more likely"
+        if lr > 1:
+            return "makes it a little more likely"
+        if lr <= 0.2:
+            return "makes it much less likely"
+        if lr <= 0.5:
+            return "makes it less likely"
+        return "makes it a little less likely"
+
+    def to_json(self) -> dict[str, object]:
+        return {"finding": self.finding, "state": self.state, "text": self.text,
+                "likelihood_ratio": round(self.lr, 4), "direction": "for" if self.raises else "against",
+                "counted": self.counted, "is_rule": self.is_cluster, "note": self.note,
+                "source": self.source.to_json() if self.source else None}
+
+
+@dataclass(frozen=True)
+class Cause:
+    """A ranked condition with everything that explains its probability."""
+
+    condition: str
+    name: str
+    plain_name: str
+    probability: float
+    typical_urgency: str
+    prior: float
+    prior_source: Source
+    reasons: tuple[Reason, ...]  # strongest first; counted ones before overlapping ones
+
+    @property
+    def raised(self) -> tuple[Reason, ...]:
+        return tuple(r for r in self.reasons if r.counted and r.raises)
+
+    @property
+    def lowered(self) -> tuple[Reason, ...]:
+        return tuple(r for r in self.reasons if r.counted and not r.raises)
+
+    @property
+    def overlapping(self) -> tuple[Reason, ...]:
+        return tuple(r for r in self.reasons if not r.counted)
+
+    @property
+    def guide_href(self) -> str:
+        return f"/conditions/{self.condition}"
+
+    def to_json(self) -> dict[str, object]:
+        return {"condition": self.condition, "name": self.name, "plain_name": self.plain_name,
+                "probability": round(self.probability, 6), "typical_urgency": self.typical_urgency,
+                "prior": self.prior, "prior_source": self.prior_source.to_json(),
+                "reasons": [r.to_json() for r in self.reasons], "guide": self.guide_href}
+
+
+def _reason(kb: KnowledgeBase, c: Contribution) -> Reason:
+    return Reason(c.finding, c.state, describe_contribution(kb, c), math.exp(c.log_lr), c.counted,
+                  c.is_cluster, c.note, source_of(kb, c.provenance) if c.provenance else None)
+
+
+def explain_causes(result: Assessment, top: int | None = None) -> tuple[Cause, ...]:
+    """The ``top`` most likely causes (all when None), each with its explanation."""
+    kb = result.model.kb
+    out = []
+    for d in result.differential[: top if top is not None else len(result.differential)]:
+        expl = result.explain(d.condition)
+        out.append(Cause(d.condition, d.name, d.plain_name, d.probability, d.typical_urgency,
+                         expl.prior, source_of(kb, expl.prior_provenance),
+                         tuple(_reason(kb, c) for c in expl.contributions)))
+    return tuple(out)
+
+
+def assessment_json(result: Assessment, explain: int | None = DEFAULT_EXPLAIN) -> dict[str, object]:
+    """The result contract of the shared case format, plus the explanations of the ``explain``
+    most likely causes (all when None) and the disclaimer."""
+    from hipnav.assessment import DISCLAIMER
+
+    out = result.to_json()
+    out["explanations"] = [c.to_json() for c in explain_causes(result, explain)]
+    out["disclaimer"] = DISCLAIMER
+    return out
+
+
+def percent(p: float) -> str:
+    """A probability as a person reads it: whole percent, and never a false 0 %."""
+    if p >= 0.995:
+        return "over 99%"
+    if p < 0.01:
+        return "under 1%"
+    return f"{round(p * 100)}%"
+
+
+def times(lr: float) -> str:
+    """A likelihood ratio as an odds multiplier, "× 5.2" or "× 0.53"."""
+    return f"× {lr:.2g}" if lr < 10 else f"× {lr:.0f}"
