@@ -89,12 +89,12 @@ def trend_drawing(visits: Sequence[Mapping[str, Any]], font: str, width: float =
                   if (x := measure(v, key)) is not None]
         if points:
             data.append(points)
-            used.append((label, colour))
+            used.append((label + (" (x10 on this axis)" if factor != 1 else ""), colour))
     if not data:
         return None
     d = Drawing(width, height + 14 * len(used))
     plot = LinePlot()
-    plot.x, plot.y, plot.width, plot.height = 30, 14 * len(used) + 20, width - 40, height - 30
+    plot.x, plot.y, plot.width, plot.height = 30, 14 * len(used) + 26, width - 40, height - 36
     plot.data = data
     plot.yValueAxis.valueMin, plot.yValueAxis.valueMax, plot.yValueAxis.valueStep = 0, 100, 25
     span = max(1, max(x for series in data for x, _ in series))
@@ -106,11 +106,10 @@ def trend_drawing(visits: Sequence[Mapping[str, Any]], font: str, width: float =
         plot.lines[i].strokeWidth = 1.5
         plot.lines[i].symbol = makeMarker("FilledCircle", size=3, fillColor=colour)
     d.add(plot)
-    d.add(String(plot.x + plot.width / 2, plot.y - 16, "days since first visit", fontName=font, fontSize=7,
+    d.add(String(plot.x + plot.width / 2, plot.y - 20, "days since first visit", fontName=font, fontSize=7,
                  textAnchor="middle"))
     for i, (label, colour) in enumerate(used):
         yy = 4 + 14 * (len(used) - 1 - i)
         d.add(Rect(30, yy, 10, 6, fillColor=colour, strokeColor=None))
-        d.add(String(44, yy, label + (" (x10 on this axis)" if "0-10" in label else ""), fontName=font,
-                     fontSize=7))
+        d.add(String(44, yy, label, fontName=font, fontSize=7))
     return d

@@ -25,6 +25,8 @@ def _answer(finding_type: str, unit: str | None, value: object) -> str:
         return "yes" if value else "no"
     if isinstance(value, float) and value.is_integer():
         value = int(value)
+    if value == 1 and unit and unit.endswith("s") and unit.isalpha():
+        unit = unit[:-1]  # "1 week", not "1 weeks"
     return f"{value} {unit or ''}".strip()
 
 
@@ -60,7 +62,7 @@ def build_document(result: Assessment, *, top: int = TOP_CAUSES,
     findings = []
     for fid, value in result.case.findings.items():
         f = kb.findings[fid]
-        findings.append({"id": fid, "group": f.group, "type": f.type, "text": f.text,
+        findings.append({"id": fid, "group": f.group, "type": f.type, "text": f.text, "unit": f.unit,
                          "value": value, "answer": _answer(f.type, f.unit, value)})
     doc["findings"] = findings
     doc["regions"] = [x["id"] for x in findings if x["group"] == "location" and x["value"] is True]

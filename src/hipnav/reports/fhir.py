@@ -109,8 +109,7 @@ def _finding_observation(oid: str, pref: dict[str, str], qref: dict[str, str], x
     if x["type"] == "bool":
         obs["valueBoolean"] = x["value"]
     else:
-        unit = x["answer"].split(" ", 1)[1] if " " in x["answer"] else None
-        obs["valueQuantity"] = _quantity(x["value"], unit)
+        obs["valueQuantity"] = _quantity(x["value"], x.get("unit"))
     return obs
 
 

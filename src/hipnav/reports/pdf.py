@@ -221,8 +221,9 @@ def _causes(doc: Mapping[str, Any], st: _Styles, f: Fonts) -> list[Any]:
             [probability_bar(c["probability"], width=55), _p(f"{c['probability']:.0%}", st.body, f)],
             [_p(r, st.small, f) for r in reasons] or [_p("no answer changed this one", st.small, f)],
         ])
-    out.append(_table(rows, [7 * mm, 48 * mm, 22 * mm, 95 * mm], header=True))
-    return out
+    table = _table(rows, [7 * mm, 48 * mm, 22 * mm, 95 * mm], header=True)
+    table.repeatRows = 1
+    return [KeepTogether([*out, table])]
 
 
 def _trend(visits: Sequence[Mapping[str, Any]], st: _Styles, f: Fonts) -> list[Any]:
