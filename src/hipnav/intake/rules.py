@@ -44,6 +44,7 @@ class LexRule:
     history: bool
     default: bool | None
     regex: str
+    patterns: tuple[str, ...] = ()
 
     @property
     def label(self) -> str:
@@ -59,6 +60,8 @@ class Modifier:
     direction: str
     max_scope: int | None
     regex: str
+    patterns: tuple[str, ...] = ()
+    raw: bool = False
 
 
 @dataclass(frozen=True)
@@ -67,6 +70,7 @@ class Rules:
 
     lexicon: tuple[LexRule, ...]
     cues: dict[str, str]
+    cue_patterns: dict[str, tuple[str, ...]]
     modifiers: tuple[Modifier, ...]
     negative_results: re.Pattern[str]
     positive_results: re.Pattern[str]
@@ -94,21 +98,33 @@ def _expand(pattern: str, macros: dict[str, str], where: str) -> str:
     return pattern.replace(" ", r"\s+")
 
 
-def union(patterns: list[str], where: str, macros: dict[str, str] | None = None,
-          raw: bool = False) -> str:
-    """One regular expression matching any of ``patterns`` as whole words.
-
-    Longer alternatives go first so that, at one position, the most specific phrase wins.
-    """
-    parts = []
-    for p in sorted((str(p) for p in patterns), key=len, reverse=True):
-        body = _expand(p, macros or {}, where)
+def bodies(patterns: list[str], where: str, macros: dict[str, str] | None = None
+           ) -> tuple[str, ...]:
+    """The patterns with macros expanded, each checked to compile."""
+    out = []
+    for p in patterns:
+        body = _expand(str(p), macros or {}, where)
         try:
             re.compile(body)
         except re.error as exc:
             raise RulesError(f"{where}: bad pattern {p!r}: {exc}") from exc
-        parts.append(body if raw else rf"(?<![\w/])(?:{body})(?![\w])")
-    return "|".join(parts)
+        out.append(body)
+    return tuple(out)
+
+
+def word(body: str) -> str:
+    """``body`` as a whole-word pattern (not inside a word, nor right after a '/')."""
+    return rf"(?<![\w/])(?:{body})(?![\w])"
+
+
+def union(patterns: list[str], where: str, macros: dict[str, str] | None = None,
+          raw: bool = False) -> str:
+    """One regular expression matching any of ``patterns`` (as whole words unless raw).
+
+    Longer alternatives go first so that, at one position, the most specific phrase wins.
+    """
+    found = sorted(bodies(patterns, where, macros), key=len, reverse=True)
+    return "|".join(b if raw else word(b) for b in found)
 
 
 def _lexicon(known: set[str]) -> tuple[LexRule, ...]:
@@ -130,6 +146,7 @@ def _lexicon(known: set[str]) -> tuple[LexRule, ...]:
             history=bool(raw.get("history", False)),
             default=None if default is None else bool(default),
             regex=union(list(raw["patterns"]), where, macros),
+            patterns=bodies(list(raw["patterns"]), where, macros),
         ))
     return tuple(rules)
 
@@ -139,11 +156,13 @@ def _modifiers() -> tuple[Modifier, ...]:
     out = []
     for i, raw in enumerate(data["modifiers"]):
         scope = raw.get("max_scope")
+        where = f"context.yaml modifier {i}"
         out.append(Modifier(
             category=str(raw["category"]), direction=str(raw["direction"]).upper(),
             max_scope=int(scope) if scope is not None else None,
-            regex=union(list(raw["patterns"]), f"context.yaml modifier {i}",
-                        raw=bool(raw.get("raw", False))),
+            regex=union(list(raw["patterns"]), where, raw=bool(raw.get("raw", False))),
+            patterns=bodies(list(raw["patterns"]), where),
+            raw=bool(raw.get("raw", False)),
         ))
     return tuple(out)
 
@@ -165,16 +184,19 @@ def load_rules() -> Rules:
     cues_data = _read("cues.yaml")
     lex_macros = {str(k): str(v) for k, v in (_read("lexicon.yaml").get("macros") or {}).items()}
     cues = {}
+    cue_patterns = {}
     for name in CUES:
         pats = cues_data["cues"].get(name)
         if not pats:
             raise RulesError(f"cues.yaml: cue {name} is missing")
         cues[name] = union(list(pats), f"cues.yaml {name}", lex_macros)
+        cue_patterns[name] = bodies(list(pats), f"cues.yaml {name}", lex_macros)
     results = _read("results.yaml")
     quantities = _read("quantities.yaml")
     return Rules(
         lexicon=_lexicon(known),
         cues=cues,
+        cue_patterns=cue_patterns,
         modifiers=_modifiers(),
         negative_results=_ordered(results["negative"], "results.yaml negative"),
         positive_results=_ordered(results["positive"], "results.yaml positive"),
