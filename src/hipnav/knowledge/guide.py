@@ -195,7 +195,8 @@ def _blocks(lines: list[str]) -> tuple[Block, ...]:
 
 
 def parse(text: str, path: Path, problems: list[str]) -> Guide | None:
-    """Parse one guide, adding every problem found to ``problems``."""
+    """Parse one guide, adding every problem found to ``problems``; the guide is returned
+    whenever its front matter and sections can be read, even if it has problems."""
     where = f"guides/{path.name}"
     before = len(problems)
     meta, body = _split_front_matter(text, where, problems)
@@ -227,9 +228,9 @@ def parse(text: str, path: Path, problems: list[str]) -> Guide | None:
     sections: list[Section] = []
     keys = {h: k for k, h in SECTIONS}
     for heading, lines in chunks:
-        key = keys.get(heading)
-        if key is None:
+        if heading not in keys:
             continue
+        key = keys[heading]
         blocks = _blocks(lines)
         if not any(b.kind in ("p", "ul") for b in blocks) and key != "references":
             problems.append(f"{where}: section '{heading}' is empty")
@@ -250,8 +251,12 @@ def parse(text: str, path: Path, problems: list[str]) -> Guide | None:
                         problems.append(f"{where}: in '{s.heading}', cite a reference for: {item[:60]!r}")
             if b.kind in ("p", "ul", "h3") and ("[@" in " ".join(b.items)) and not _CITE.search(b.text):
                 problems.append(f"{where}: malformed citation in {b.text[:60]!r} (write [@id] or [@a; @b])")
-    if len(problems) > before:
+    if any(key not in meta for key in ("id", "title", "region", "drawing")) or not sections:
         return None
+    if len(problems) > before:  # still returned, so that its citations and drawing are checked too
+        meta.setdefault("reviewed", dt.date.min)
+    if not isinstance(meta["reviewed"], dt.date):
+        meta["reviewed"] = dt.date.min
     return Guide(id=str(meta["id"]), title=str(meta["title"]), region=str(meta["region"]),
                  drawing=str(meta["drawing"]), reviewed=meta["reviewed"], sections=tuple(sections), path=path)
 
@@ -273,6 +278,13 @@ def load(kb: KnowledgeBase, root: Path | str | None = None) -> dict[str, Guide]:
 def check(kb: KnowledgeBase, root: Path | str | None = None) -> list[str]:
     """Every problem in the guides (an empty list when they are valid), for ``hipnav kb check``."""
     return _load(kb, Path(root) if root is not None else GUIDES_DIR)[1]
+
+
+def check_data(kb: KnowledgeBase, data: Path | str | None = None) -> list[str]:
+    """Problems in the guides of a knowledge-base folder (``hipnav kb check --data``); a folder
+    without a ``guides/`` directory has no guides to check."""
+    root = Path(data) / "guides" if data is not None else GUIDES_DIR
+    return check(kb, root) if root.is_dir() else []
 
 
 def _load(kb: KnowledgeBase, root: Path) -> tuple[dict[str, Guide], list[str]]:
@@ -328,19 +340,21 @@ class EvidenceItem:
 def _state_text(kb: KnowledgeBase, finding_id: str, state: str) -> str:
     f = kb.findings[finding_id]
     if f.type == "bool":
-        base = (f.label or f.ask or f.means or f.id).strip()
-        if f.ask and not f.label:
-            return f"{base} {'Yes' if state == 'yes' else 'No'}."
+        if f.label:
+            return f.label if state == "yes" else f"{f.label}: no"
+        if f.ask:
+            return f"{f.ask.strip()} {'Yes' if state == 'yes' else 'No'}."
+        base = (f.means or f.id).strip()
         return base if state == "yes" else f"Not found on examination: {base[0].lower()}{base[1:]}"
+    name = (f.label or f.means or f.id.replace("_", " ").capitalize()).rstrip("?")
     if f.type == "number":
         band = next(b for b in f.bands if b.id == state)
-        name = f.label or (f.id.replace("_", " ").capitalize() if f.id in ("age",) else (f.means or f.id))
-        return f"{name.rstrip('?')}: {band.describe(f.unit or '')} ({state.replace('_', ' ')})"
-    name = f.label or f.means or f.id.replace("_", " ").capitalize()
-    return f"{name.rstrip('?')}: {state.replace('_', ' ')}"
+        return f"{name}: {band.describe(f.unit or '')} ({state.replace('_', ' ')})"
+    return f"{name}: {state.replace('_', ' ')}"
 
 
-def evidence_items(kb: KnowledgeBase, condition: str, n: int = 5) -> tuple[list[EvidenceItem], list[EvidenceItem]]:
+def evidence_items(kb: KnowledgeBase, condition: str,
+                   n: int = 5) -> tuple[list[EvidenceItem], list[EvidenceItem]]:
     """The ``n`` findings that raise the odds of ``condition`` most and the ``n`` that lower them
     most, from its likelihood ratios and the clinical rules (clusters) that name it. Ties are
     broken in favour of published figures (better grade)."""
@@ -348,9 +362,11 @@ def evidence_items(kb: KnowledgeBase, condition: str, n: int = 5) -> tuple[list[
     if cond is None:
         return [], []
     items: list[EvidenceItem] = []
+    # A finding that a clinical rule (cluster) uses for this condition is shown through the rule.
+    in_rules = {f for cl in kb.clusters.values() if condition in cl.conditions for f in cl.findings}
     for ev in cond.evidence:
-        if ev.finding in ("age", "sex"):
-            continue  # who gets it is told in words; these act on the prior, not as findings
+        if ev.finding in ("age", "sex") or ev.finding in in_rules:
+            continue  # age and sex act on the prior and are told in words
         for state, lr in ev.lr.items():
             if lr != 1.0:
                 items.append(EvidenceItem(_state_text(kb, ev.finding, state), lr, ev.provenance.grade,
@@ -361,8 +377,9 @@ def evidence_items(kb: KnowledgeBase, condition: str, n: int = 5) -> tuple[list[
         total = len(cl.criteria)
         for count, lr in cl.lr_by_count.items():
             if lr != 1.0:
-                items.append(EvidenceItem(f"{cl.name}: {count} of {total} criteria met", lr,
-                                          cl.provenance.grade, cl.provenance.source, cl.provenance.locator))
+                state = ("yes" if count else "no") if total == 1 else f"{count} of {total} criteria met"
+                items.append(EvidenceItem(f"{cl.name}: {state}", lr, cl.provenance.grade,
+                                          cl.provenance.source, cl.provenance.locator))
 
     def key(item: EvidenceItem) -> tuple[float, str]:
         return (-abs(math.log(item.lr)), item.grade)
@@ -388,6 +405,7 @@ EVIDENCE_INTRO = ("The lists below come from hipnav's own figures. Each number s
                   "finding changes the odds: × 4 means four times the odds, × 0.25 means a quarter. "
                   "Grade A is the best evidence, grade D is an expert's best guess.")
 NO_EVIDENCE = "hipnav's knowledge base has no figures for this condition yet."
+DISCLAIMER = "This guide informs care; it does not replace a clinician who can examine you."
 
 
 # --- rendering: terminal text ----------------------------------------------------------------
@@ -478,8 +496,7 @@ def render_text(guide: Guide, kb: KnowledgeBase, width: int = 88) -> str:
                                          initial_indent="  ", subsequent_indent="      ")
         while out and out[-1] == "":
             out.pop()
-    out += ["", *textwrap.wrap("This guide informs care; it does not replace a clinician who can examine you.",
-                               width)]
+    out += ["", *textwrap.wrap(DISCLAIMER, width)]
     return "\n".join(out) + "\n"
 
 
@@ -532,14 +549,14 @@ def render_sections_html(guide: Guide, kb: KnowledgeBase, ref_href: str = "") ->
             elif block.kind == "evidence":
                 parts.append(_evidence_html(kb, guide))
             elif block.kind == "references":
-                lis = []
+                refs: list[str] = []
                 for ref in guide.citations:
                     r = kb.references[ref]
                     link = (f' <a href="{html.escape(r.link)}" rel="noopener">{html.escape(r.link)}</a>'
                             if r.link else "")
-                    lis.append(f'<li id="ref-{ref}">{html.escape(r.authors)} ({r.year}). '
-                               f"{html.escape(r.title)}. <em>{html.escape(r.journal)}</em>.{link}</li>")
-                parts.append('<ol class="references">' + "".join(lis) + "</ol>")
+                    refs.append(f'<li id="ref-{ref}">{html.escape(r.authors)} ({r.year}). '
+                                f"{html.escape(r.title)}. <em>{html.escape(r.journal)}</em>.{link}</li>")
+                parts.append('<ol class="references">' + "".join(refs) + "</ol>")
         out.append((section.key, section.heading, "\n".join(parts)))
     return out
 
