@@ -25,6 +25,11 @@ def run(args: argparse.Namespace) -> int:
     except KnowledgeError as exc:
         print(f"hipnav kb check: {exc}", file=sys.stderr)
         return 1
+    from hipnav.knowledge.guide import check_data
+    if problems := check_data(kb, args.data):
+        print(f"hipnav kb check: {len(problems)} problem(s) in the guides:\n  " + "\n  ".join(problems),
+              file=sys.stderr)
+        return 1
     report = coverage(kb)
     if args.json:
         print(json.dumps(report, indent=2))
