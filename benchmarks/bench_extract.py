@@ -34,8 +34,8 @@ def main() -> int:
     note = (NOTE * 3)[:2000]
 
     t0 = time.perf_counter()
-    import spacy  # noqa: F401
     import medspacy.context  # noqa: F401
+    import spacy  # noqa: F401
     t1 = time.perf_counter()
     from hipnav.intake import extract
     from hipnav.intake.extractor import _tools

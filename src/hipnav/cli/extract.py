@@ -56,7 +56,7 @@ def _documents(raw: str, default_id: str) -> Iterator[tuple[Any, str | None, str
         try:
             obj = json.loads(line)
         except ValueError as exc:
-            yield f"line {number}", None, f"line {number} is not valid JSON: {exc.msg}"
+            yield f"line {number}", None, f"line {number} is not valid JSON: {getattr(exc, 'msg', exc)}"
             continue
         if not isinstance(obj, dict):
             yield f"line {number}", None, f"line {number} is not a JSON object"

@@ -12,14 +12,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from hipnav.intake.model import Span
 from hipnav.intake.rules import LexRule, Rules
 
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.tokens import Doc
-    from spacy.tokens import Span as SpacySpan
 
 #: How far (tokens) an activity looks for its cue: "worse" must be close to "stairs", but
 #: may head a list ("aggravated by sitting more than an hour, standing and stairs").
@@ -28,9 +27,11 @@ ACTIVITY_WINDOW = 16
 LOCATION_WINDOW = 12
 #: A cue followed by one of these words speaks of what follows it ("worse with stairs",
 #: "better when sitting"), never of what precedes it.
-_FORWARD_NEXT = frozenset(
-    "with when on by after during while if from to for whenever doing upon as "
-    "going climbing walking sitting standing running :".split())
+_FORWARD_NEXT = frozenset({
+    "with", "when", "on", "by", "after", "during", "while", "if", "from", "to", "for",
+    "whenever", "doing", "upon", "as", "going", "climbing", "walking", "sitting", "standing",
+    "running", ":",
+})
 #: How far (characters) a test looks after its name for a result.
 RESULT_AFTER = 90
 #: How far (characters) a test looks before its name ("positive SLR", "+ve FABER").

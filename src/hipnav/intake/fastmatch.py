@@ -13,12 +13,8 @@ from __future__ import annotations
 import re
 import string
 from collections.abc import Iterable
+from re import _parser as sre_parse  # type: ignore[attr-defined]  # the regex parser (3.11+)
 from typing import Any
-
-try:  # Python 3.11+: the regex parser is re._parser
-    from re import _parser as sre_parse  # type: ignore[attr-defined]
-except ImportError:  # pragma: no cover
-    import sre_parse  # type: ignore[no-redef]
 
 _ANY = None  # "can start with anything we cannot tell"
 _LETTERS = set(string.ascii_lowercase + string.digits)
@@ -38,10 +34,10 @@ def _first(items: Any, depth: int = 0) -> set[str] | None:
             return _ANY
         if name == "IN":
             for sub_op, sub_arg in arg:
-                sub = str(sub_op)
-                if sub == "LITERAL":
+                kind = str(sub_op)
+                if kind == "LITERAL":
                     out.add(chr(sub_arg).lower())
-                elif sub == "RANGE":
+                elif kind == "RANGE":
                     lo, hi = sub_arg
                     if hi - lo > 200:
                         return _ANY
@@ -51,22 +47,22 @@ def _first(items: Any, depth: int = 0) -> set[str] | None:
             return out
         if name == "BRANCH":
             for branch in arg[1]:
-                sub = _first(list(branch), depth + 1)
-                if sub is None:
+                found = _first(list(branch), depth + 1)
+                if found is None:
                     return _ANY
-                out |= sub
+                out |= found
             return out
         if name == "SUBPATTERN":
-            sub = _first(list(arg[-1]), depth + 1)
-            if sub is None:
+            found = _first(list(arg[-1]), depth + 1)
+            if found is None:
                 return _ANY
-            return out | sub
+            return out | found
         if name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
             lo, _hi, body = arg
-            sub = _first(list(body), depth + 1)
-            if sub is None:
+            found = _first(list(body), depth + 1)
+            if found is None:
                 return _ANY
-            out |= sub
+            out |= found
             if lo > 0:
                 return out
             continue  # optional: what follows may come first too
@@ -97,14 +93,14 @@ class MultiPattern:
     """Many (label, pattern) pairs matched at once; the longest overlapping match wins."""
 
     def __init__(self, branches: Iterable[tuple[str, str]], whole_words: bool = True) -> None:
-        buckets: dict[str | None, list[tuple[str, str]]] = {}
+        buckets: dict[str, list[tuple[str, str]]] = {}
         for label, body in branches:
             chars = first_chars(body)
             if chars is None or not chars <= _LETTERS:
-                buckets.setdefault(None, []).append((label, body))
+                buckets.setdefault("", []).append((label, body))   # no letter gate
             else:
-                for ch in chars:
-                    buckets.setdefault(ch, []).append((label, body))
+                for letter in chars:
+                    buckets.setdefault(letter, []).append((label, body))
         self._regexes: list[tuple[re.Pattern[str], dict[str, str]]] = []
         for ch, items in buckets.items():
             # One group per pattern, longest pattern first, so that at one position the

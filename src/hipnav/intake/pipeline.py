@@ -137,11 +137,11 @@ def nlp() -> Language:
 
     # medspaCy silences all Python warnings when imported (medspacy.common.medspacy_matcher);
     # keep the caller's warning filters as they were.
-    saved = warnings.filters[:]
+    saved = list(warnings.filters)
     try:
         import medspacy.context  # noqa: F401
     finally:
-        warnings.filters[:] = saved
+        warnings.filters[:] = saved  # type: ignore[index]
 
     rules = load_rules()
     pipe = spacy.blank("en")

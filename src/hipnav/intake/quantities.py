@@ -54,7 +54,8 @@ class Quantities:
         amount = (rf"(?P<n>{_NUM}|{word_alt})(?:\s+and\s+a\s+half)?"
                   rf"|(?P<half>a\s+year\s+and\s+a\s+half|(?:a\s+)?year\s+and\s+a\s+half)")
         unit = r"(?P<u>days?|weeks?|wks?|months?|mths?|mos?|years?|yrs?)"
-        lead = r"(?:about|around|roughly|nearly|almost|approximately|approx\.?|over|more\s+than|at\s+least|some)\s+"
+        lead = (r"(?:about|around|roughly|nearly|almost|approximately|approx\.?|over|"
+                r"more\s+than|at\s+least|some)\s+")
         self.duration = re.compile(
             rf"(?<![\w/])(?P<pre>(?:for|over|during|in|of|past|last|the)\s+(?:the\s+)?(?:past\s+|last\s+|previous\s+)?)?"
             rf"(?:{lead})*(?P<amt>{amount})\s*(?:-\s*)?{unit}"
@@ -77,19 +78,32 @@ class Quantities:
             rf"|(?:VAS|NRS|pain\s+(?:score|scale|level|rating))\s*(?:of|is|was|at|:|=)?\s*(?P<c>{_NUM})(?:\s*/\s*10)?(?![\d/])"
             rf"|(?<![\w/.])(?P<d>{_NUM})\s+on\s+(?:the|a)\s+pain\s+scale",
             re.IGNORECASE)
-        self.average = re.compile(r"\b(?:averag\w*|usually|typically|on\s+average|mean|at\s+best|least)\W+(?:\w+\W+)?$", re.IGNORECASE)
-        self.temperature = re.compile(
-            rf"(?:temperature|temp|(?-i:T))\s*(?:of|was|is|:|=|reading)?\s*(?:about|around)?\s*(?P<v>\d{{2,3}}(?:\.\d+)?)\s*(?:°|degrees?|deg)?\s*(?P<u>C|F|celsius|fahrenheit)?(?![\w])"
-            rf"|(?<![\w.])(?P<w>\d{{2,3}}(?:\.\d+)?)\s*(?:°\s*|degrees?\s+|deg\s+)(?P<x>C|F|celsius|fahrenheit)(?![\w])"
-            rf"|(?<![\w.])(?P<y>\d{{2,3}}\.\d)\s*(?P<z>C|F)(?![\w])",
+        self.average = re.compile(
+            r"\b(?:averag\w*|usually|typically|on\s+average|mean|at\s+best|least)\W+(?:\w+\W+)?$",
             re.IGNORECASE)
+        self.temperature = re.compile(
+            r"(?:temperature|temp|(?-i:T))\s*(?:of|was|is|:|=|reading)?\s*(?:about|around)?\s*"
+            r"(?P<v>\d{2,3}(?:\.\d+)?)\s*(?:°|degrees?|deg)?\s*(?P<u>C|F|celsius|fahrenheit)?(?![\w])"
+            r"|(?<![\w.])(?P<w>\d{2,3}(?:\.\d+)?)\s*(?:°\s*|degrees?\s+|deg\s+)"
+            r"(?P<x>C|F|celsius|fahrenheit)(?![\w])"
+            r"|(?<![\w.])(?P<y>\d{2,3}\.\d)\s*(?P<z>C|F)(?![\w])",
+            re.IGNORECASE)
+        verb = r"\s*(?:of|was|is|:|=|at)?\s*(?:about|around)?\s*"
         self.labs = [
-            ("lab_crp_mg_l", re.compile(rf"\b(?:CRP|C-reactive\s+protein)\s*(?:of|was|is|:|=|at)?\s*(?P<v>{_NUM})", re.IGNORECASE)),
-            ("lab_esr_mm_h", re.compile(rf"\b(?:ESR|sed(?:imentation)?\s+rate)\s*(?:of|was|is|:|=|at)?\s*(?P<v>{_NUM})", re.IGNORECASE)),
-            ("lab_wbc_10e9_l", re.compile(rf"\b(?:WBC|WCC|white\s+(?:blood\s+)?(?:cell\s+)?count|white\s+cells?)\s*(?:of|was|is|:|=|at)?\s*(?:about|around)?\s*(?P<v>\d[\d,]*(?:\.\d+)?)", re.IGNORECASE)),
-            ("exam_leg_length_difference_cm", re.compile(rf"(?:leg[\s-]length\s+(?:discrepancy|difference|inequality)|(?-i:LLD))\s*(?:of|was|is|:|=)?\s*(?P<v>{_NUM})\s*(?P<u>cm|mm)\b", re.IGNORECASE)),
+            ("lab_crp_mg_l", re.compile(rf"\b(?:CRP|C-reactive\s+protein){verb}(?P<v>{_NUM})",
+                                        re.IGNORECASE)),
+            ("lab_esr_mm_h", re.compile(rf"\b(?:ESR|sed(?:imentation)?\s+rate){verb}(?P<v>{_NUM})",
+                                        re.IGNORECASE)),
+            ("lab_wbc_10e9_l", re.compile(
+                rf"\b(?:WBC|WCC|white\s+(?:blood\s+)?(?:cell\s+)?count|white\s+cells?){verb}"
+                r"(?P<v>\d[\d,]*(?:\.\d+)?)", re.IGNORECASE)),
+            ("exam_leg_length_difference_cm", re.compile(
+                r"(?:leg[\s-]length\s+(?:discrepancy|difference|inequality)|(?-i:LLD))"
+                rf"{verb}(?P<v>{_NUM})\s*(?P<u>cm|mm)\b", re.IGNORECASE)),
         ]
-        self.sij = re.compile(r"\b(?P<v>[0-5]|zero|one|two|three|four|five)\s*(?:/|of|out\s+of)\s*(?:5|five)\s+(?:of\s+(?:the\s+)?)?(?:SIJ|SI\s+joint|sacroiliac|laslett|provocation)", re.IGNORECASE)
+        self.sij = re.compile(
+            r"\b(?P<v>[0-5]|zero|one|two|three|four|five)\s*(?:/|of|out\s+of)\s*(?:5|five)\s+"
+            r"(?:of\s+(?:the\s+)?)?(?:SIJ|SI\s+joint|sacroiliac|laslett|provocation)", re.IGNORECASE)
         self.stiffness = re.compile(
             r"(?:(?P<a>\d+|a\s+few|few|thirty|fifteen|ten|twenty|forty|an|half\s+an|one|two|three)\s+(?P<ua>min(?:ute)?s?|hours?)\s+of\s+(?:early\s+)?morning\s+stiffness"
             r"|(?:morning\s+stiffness|stiff(?:ness)?\s+(?:in\s+the\s+|every\s+)morning)\s+(?:\w+\s+){0,3}?(?:for|of|lasting|lasts)\s+(?:about\s+|around\s+|less\s+than\s+|under\s+|over\s+|more\s+than\s+)?(?P<b>\d+|a\s+few|few|an|half\s+an|one|two|three|thirty|ten|twenty)\s+(?P<ub>min(?:ute)?s?|hours?))",

@@ -19,11 +19,12 @@ _SMART = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '
 _WORD = re.compile(r"[A-Za-z]+(?:'[a-z]+)?")
 #: Frequent English function words: a text of any length that uses none of them is not
 #: English prose or an English clinical note.
-_ENGLISH = frozenset(
-    "the and or but of on at to for with my me it is was are were has have had "
-    "not pain hip leg when after since left right both worse she he her his this that "
-    "from down back side pt".split()
-)
+_ENGLISH = frozenset({
+    "the", "and", "or", "but", "of", "on", "at", "to", "for", "with", "my", "me", "it", "is",
+    "was", "are", "were", "has", "have", "had", "not", "pain", "hip", "leg", "when", "after",
+    "since", "left", "right", "both", "worse", "she", "he", "her", "his", "this", "that",
+    "from", "down", "back", "side", "pt",
+})
 
 
 def clean(text: str) -> str:
