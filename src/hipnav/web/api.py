@@ -113,26 +113,27 @@ class Api:
         return JSONResponse(assessment_json(result, explain))
 
     async def next_question(self, request: Request) -> Response:
-        """A partial case (bare, or as ``{"case": ..., "question_set": ..., "skip": [...]}``)
-        -> the question to ask next, or null when more questions would not help."""
+        """``{"case": ..., "question_set": ..., "skip": [...]}`` -> the question to ask next, or
+        null when more questions would not help, with the red flags the case already raises."""
         try:
             body = await read_json(request)
-            if not isinstance(body, dict):
-                raise ApiError(422, "invalid_case", "case", "must be a JSON object")
-            if "case" in body and not isinstance(body["case"], dict):
-                raise ApiError(422, "invalid_case", "case", "must be a JSON object")
-            question_set = body.get("question_set", "patient") if "case" in body else "patient"
+            if not isinstance(body, dict) or not isinstance(body.get("case"), dict):
+                raise ApiError(422, "invalid_case", "case", "is required and must be a JSON object")
+            unknown = sorted(set(body) - {"case", "question_set", "skip"})
+            if unknown:
+                raise ApiError(422, "invalid_parameter", unknown[0][:100], "is not a field of this request")
+            question_set = body.get("question_set", "patient")
             if question_set not in ("patient", "clinician"):
                 raise ApiError(422, "invalid_parameter", "question_set", "must be 'patient' or 'clinician'")
-            skip = body.get("skip", []) if "case" in body else []
+            skip = body.get("skip", [])
             if not isinstance(skip, list) or not all(isinstance(s, str) and s in self.site.kb.findings
                                                      for s in skip):
                 raise ApiError(422, "invalid_parameter", "skip", "must be a list of finding ids")
-            case = self._case(body)
+            case = self._case(body["case"])
         except ApiError as exc:
             return exc.response()
         except CaseError as exc:
-            return error_response(422, "invalid_case", exc.field, str(exc))
+            return error_response(422, "invalid_case", f"case.{exc.field}", str(exc))
         model = self.site.model
         q = next_question(model, case, question_set, frozenset(skip))
         result = assess(case, model)

@@ -28,6 +28,7 @@ from starlette.staticfiles import StaticFiles
 from hipnav.engine import CompiledModel
 from hipnav.web.api import Api, error_response
 from hipnav.web.guard import MAX_BODY_BYTES, Guard
+from hipnav.web.guides import routes as guide_routes
 from hipnav.web.pages import Pages
 from hipnav.web.site import STATIC_DIR, Site, make_site
 
@@ -101,6 +102,7 @@ def create_app(model: CompiledModel | None = None, *, max_body_bytes: int = MAX_
     routes: list[BaseRoute] = [
         *Pages(site).routes(),
         *Api(site).routes(),
+        *guide_routes,
         *_extension_routes(extensions),
         Mount("/static", app=StaticFiles(directory=STATIC_DIR), name="static"),
     ]

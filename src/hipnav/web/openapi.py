@@ -21,7 +21,9 @@ def _ref(name: str) -> dict[str, str]:
 
 
 def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
-    return {**schema, "nullable": True}
+    # OpenAPI 3.0: an enum must list null itself for null to be valid.
+    extra = {"enum": [*schema["enum"], None]} if "enum" in schema else {}
+    return {**schema, **extra, "nullable": True}
 
 
 def _obj(required: list[str], **props: Any) -> dict[str, Any]:
@@ -57,11 +59,12 @@ def _schemas(kb: KnowledgeBase) -> dict[str, Any]:
         "Case": {
             "type": "object",
             "description": "A case of the shared format hipnav-case/1. A missing finding is unknown; "
-                           "false means asked and absent; null is the same as missing.",
-            "additionalProperties": False,
+                           "false means asked and absent; null is the same as missing. Other fields "
+                           "are kept with the case and do not change the result.",
+            "additionalProperties": True,
             "properties": {
                 "format": {"type": "string", "enum": ["hipnav-case/1"]},
-                "id": _STR,
+                "id": _NSTR,
                 "age": _nullable({"type": "number", "minimum": 0, "maximum": 120}),
                 "sex": _nullable({"type": "string", "enum": ["female", "male"]}),
                 "setting": _nullable({"type": "string", "enum": list(kb.settings)}),
@@ -71,8 +74,7 @@ def _schemas(kb: KnowledgeBase) -> dict[str, Any]:
         },
         "NextQuestionRequest": {
             "type": "object",
-            "description": "A partial case with options. A bare Case is also accepted "
-                           "(patient questions, nothing skipped).",
+            "description": "A partial case, and which questions to choose from.",
             "required": ["case"],
             "additionalProperties": False,
             "properties": {

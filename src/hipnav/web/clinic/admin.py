@@ -1,0 +1,110 @@
+"""Account management (admin only), the audit log view, and a practitioner's own password."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
+
+from hipnav.store import AccountError, Forbidden, InvalidInput, NotFound
+from hipnav.store.schema import ROLES
+from hipnav.web.clinic import auth
+from hipnav.web.clinic.context import clinic, db
+
+
+def _forbidden(request: Request) -> Response:
+    return clinic(request).render(request, "clinic/message.html", status_code=403, title="Admins only",
+                                  message="Only an admin manages accounts and reads the audit log.")
+
+
+async def _accounts_page(request: Request, status_code: int = 200, error: str | None = None,
+                         notice: str | None = None) -> Response:
+    who = auth.me(request)
+    try:
+        accounts = await db(clinic(request).store.accounts.list, who.actor)
+    except Forbidden:
+        return _forbidden(request)
+    return clinic(request).render(request, "clinic/accounts.html", status_code=status_code, accounts=accounts,
+                                  roles=ROLES, error=error, notice=notice)
+
+
+@auth.page
+async def accounts(request: Request) -> Response:
+    who = auth.me(request)
+    if request.method == "GET":
+        return await _accounts_page(request)
+    form = auth.form_of(request)
+    try:
+        created = await db(clinic(request).store.accounts.create, who.actor, str(form.get("username") or ""),
+                           str(form.get("password") or ""), display_name=str(form.get("display_name") or ""),
+                           role=str(form.get("role") or "practitioner"))
+    except Forbidden:
+        return _forbidden(request)
+    except (InvalidInput, AccountError) as exc:
+        return await _accounts_page(request, 400, error=str(exc))
+    return await _accounts_page(request, notice=f"Account '{created.username}' created.")
+
+
+@auth.page
+async def account_update(request: Request) -> Response:
+    """Change role or active flag, or set a new password, of one account."""
+    who = auth.me(request)
+    store = clinic(request).store
+    form = auth.form_of(request)
+    account_id = request.path_params["account_id"]
+    try:
+        if form.get("password"):
+            await db(store.accounts.set_password, who.actor, account_id, str(form.get("password")))
+            await db(store.web_sessions.end_all, account_id)
+            notice = "Password set; that account was signed out everywhere."
+        else:
+            active = {"yes": True, "no": False}.get(str(form.get("active") or ""))
+            role = str(form.get("role") or "") or None
+            updated = await db(store.accounts.update, who.actor, account_id, role=role, active=active)
+            if not updated.active:
+                await db(store.web_sessions.end_all, account_id)
+            notice = f"Account '{updated.username}' updated."
+    except Forbidden:
+        return _forbidden(request)
+    except (InvalidInput, AccountError) as exc:
+        return await _accounts_page(request, 400, error=str(exc))
+    except NotFound:
+        return await _accounts_page(request, 404, error="No such account.")
+    return await _accounts_page(request, notice=notice)
+
+
+@auth.page
+async def audit_log(request: Request) -> Response:
+    who = auth.me(request)
+    client_id = request.query_params.get("client") or None
+    try:
+        events = await db(clinic(request).store.audit.events, who.actor, client_id=client_id, limit=500)
+    except Forbidden:
+        return _forbidden(request)
+    return clinic(request).render(request, "clinic/audit.html", events=events, client_id=client_id)
+
+
+@auth.page
+async def my_account(request: Request) -> Response:
+    who = auth.me(request)
+    if request.method == "GET":
+        return clinic(request).render(request, "clinic/account.html", error=None, notice=None)
+    form = auth.form_of(request)
+    try:
+        await db(clinic(request).store.accounts.set_password, who.actor, who.actor.id,
+                 str(form.get("password") or ""), str(form.get("current_password") or ""))
+    except InvalidInput as exc:
+        return clinic(request).render(request, "clinic/account.html", status_code=400, error=str(exc),
+                                      notice=None)
+    response = RedirectResponse("/clinic/sign-in", status_code=303)
+    await db(clinic(request).store.web_sessions.end_all, who.actor.id)  # sign out everywhere
+    response.delete_cookie(auth.COOKIE, path="/", secure=True, httponly=True, samesite="lax")
+    return response
+
+
+routes = [
+    Route("/clinic/admin/accounts", accounts, methods=["GET", "POST"]),
+    Route("/clinic/admin/accounts/{account_id}", account_update, methods=["POST"]),
+    Route("/clinic/admin/audit", audit_log, methods=["GET"]),
+    Route("/clinic/account", my_account, methods=["GET", "POST"]),
+]

@@ -1,0 +1,159 @@
+"""The clinic's JSON API, for integrations and the benchmark. Same rules as the pages:
+a session (``POST /clinic/api/session``), the CSRF token in ``X-CSRF-Token`` on every
+change, and 404 for anything that is not the caller's own."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from hipnav.engine import CaseError
+from hipnav.store import InvalidInput, NotFound
+from hipnav.web.clinic import auth
+from hipnav.web.clinic.assessments import assess_case
+from hipnav.web.clinic.context import clinic, db
+
+MAX_BODY = 60_000
+
+
+async def _body(request: Request) -> Any:
+    raw = await request.body()
+    if len(raw) > MAX_BODY:
+        raise ValueError("body too large")
+    return json.loads(raw)
+
+
+def _missing() -> JSONResponse:
+    return auth.error(404, "not_found", "No such record.")
+
+
+def _invalid(exc: InvalidInput) -> JSONResponse:
+    return auth.error(422, "invalid", str(exc), exc.field)
+
+
+@auth.api
+async def clients(request: Request) -> Response:
+    who = auth.me(request)
+    store = clinic(request).store
+    if request.method == "GET":
+        found = await db(store.clients.list, who.actor, request.query_params.get("q") or None)
+        return JSONResponse({"clients": [c.to_json() for c in found]})
+    try:
+        body = await _body(request)
+        if not isinstance(body, dict):
+            raise ValueError("not an object")
+        created = await db(store.clients.create, who.actor, **body)
+    except ValueError:
+        return auth.error(400, "invalid_json", "Send a JSON object of client fields.")
+    except InvalidInput as exc:
+        return _invalid(exc)
+    return JSONResponse(created.to_json(), status_code=201)
+
+
+@auth.api
+async def client(request: Request) -> Response:
+    who = auth.me(request)
+    store = clinic(request).store
+    cid = request.path_params["client_id"]
+    try:
+        if request.method == "GET":
+            return JSONResponse((await db(store.clients.get, who.actor, cid)).to_json())
+        if request.method == "DELETE":
+            await db(store.records.delete, who.actor, cid)
+            return Response(status_code=204)
+        body = await _body(request)
+        if not isinstance(body, dict):
+            raise ValueError("not an object")
+        return JSONResponse((await db(store.clients.update, who.actor, cid, **body)).to_json())
+    except NotFound:
+        return _missing()
+    except ValueError:
+        return auth.error(400, "invalid_json", "Send a JSON object of client fields.")
+    except InvalidInput as exc:
+        return _invalid(exc)
+
+
+@auth.api
+async def client_export(request: Request) -> Response:
+    who = auth.me(request)
+    try:
+        return JSONResponse(await db(clinic(request).store.records.export, who.actor,
+                                     request.path_params["client_id"]))
+    except NotFound:
+        return _missing()
+
+
+@auth.api
+async def client_assessments(request: Request) -> Response:
+    """GET: the client's saved assessments. POST a case-format case: assessed, saved, and
+    answered with 201 only once it is durably stored."""
+    who = auth.me(request)
+    c = clinic(request)
+    cid = request.path_params["client_id"]
+    try:
+        if request.method == "GET":
+            saved = await db(c.store.assessments.list, who.actor, cid)
+            return JSONResponse({"assessments": [a.to_json() for a in saved]})
+        raw = await _body(request)
+        case, doc = await db(assess_case, c.site, raw)
+        saved_one = await db(c.store.assessments.save, who.actor, cid, case, doc, source="api")
+    except NotFound:
+        return _missing()
+    except ValueError as exc:
+        if isinstance(exc, CaseError):
+            return auth.error(422, "invalid_case", str(exc), exc.field)
+        return auth.error(400, "invalid_json", "Send one case-format case as a JSON object.")
+    return JSONResponse({"id": saved_one.id, "created_at": saved_one.created_at.isoformat(),
+                         "result": saved_one.result}, status_code=201)
+
+
+@auth.api
+async def assessment(request: Request) -> Response:
+    who = auth.me(request)
+    try:
+        saved = await db(clinic(request).store.assessments.get, who.actor,
+                         request.path_params["assessment_id"])
+    except NotFound:
+        return _missing()
+    return JSONResponse(saved.to_json())
+
+
+@auth.api
+async def client_visits(request: Request) -> Response:
+    """GET: the client's outcome visits. POST {visit_date, nprs?, psfs?, hoos12?, note?}."""
+    who = auth.me(request)
+    store = clinic(request).store
+    cid = request.path_params["client_id"]
+    try:
+        if request.method == "GET":
+            visits = await db(store.visits.list, who.actor, cid)
+            return JSONResponse({"visits": [v.to_json() for v in visits]})
+        body = await _body(request)
+        if not isinstance(body, dict):
+            raise ValueError("not an object")
+        when = date.fromisoformat(str(body.get("visit_date") or date.today().isoformat()))
+        visit = await db(store.visits.record, who.actor, cid, when, nprs=body.get("nprs"),
+                         psfs=body.get("psfs"), hoos12=body.get("hoos12"), note=body.get("note"))
+    except NotFound:
+        return _missing()
+    except InvalidInput as exc:
+        return _invalid(exc)
+    except ValueError:
+        return auth.error(400, "invalid_json",
+                          "Send a JSON object with visit_date (YYYY-MM-DD) and measures.")
+    return JSONResponse(visit.to_json(), status_code=201)
+
+
+routes = [
+    Route("/clinic/api/clients", clients, methods=["GET", "POST"]),
+    Route("/clinic/api/clients/{client_id}", client, methods=["GET", "PATCH", "DELETE"]),
+    Route("/clinic/api/clients/{client_id}/export", client_export, methods=["GET"]),
+    Route("/clinic/api/clients/{client_id}/assessments", client_assessments, methods=["GET", "POST"]),
+    Route("/clinic/api/clients/{client_id}/visits", client_visits, methods=["GET", "POST"]),
+    Route("/clinic/api/assessments/{assessment_id}", assessment, methods=["GET"]),
+]

@@ -1,0 +1,148 @@
+"""Sign-in, sessions and CSRF protection.
+
+* Sessions: a random token in a ``Secure; HttpOnly; SameSite=Lax`` cookie, looked up in the
+  database on each request (:mod:`hipnav.store.web_sessions`), so signing out, deactivating
+  an account or changing a password takes effect at once in every worker.
+* CSRF: every form carries a token. After sign-in it is the session's own token; before
+  (sign-in and first-account forms) it is an HMAC, under the server's secret key, of a random
+  value in a separate cookie (a signed double-submit cookie). JSON API calls send the session
+  token in the ``X-CSRF-Token`` header; the JSON sign-in call needs ``application/json``,
+  which a cross-site form cannot send.
+* Rate limit: after 5 failed sign-ins for one account name, or 20 from one address, in 15
+  minutes, sign-in is refused for that name or address until the window passes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, RedirectResponse, Response
+
+from hipnav.store import Account
+from hipnav.store.web_sessions import SESSION_LIFETIME, SignedIn
+from hipnav.web.clinic.context import clinic, db
+
+COOKIE = "hipnav_session"
+PRE_COOKIE = "hipnav_form"
+CSRF_FIELD = "csrf_token"
+CSRF_HEADER = "x-csrf-token"
+LOOPBACK = {"127.0.0.1", "localhost", "::1", "testserver"}
+
+Handler = Callable[[Request], Awaitable[Response]]
+
+
+def https_or_local(request: Request) -> bool:
+    return request.url.scheme == "https" or (request.url.hostname or "") in LOOPBACK
+
+
+async def current(request: Request) -> SignedIn | None:
+    """The signed-in practitioner, looked up once per request."""
+    if hasattr(request.state, "signed_in"):
+        known: SignedIn | None = request.state.signed_in
+        return known
+    token = request.cookies.get(COOKIE)
+    channel = "api" if request.url.path.startswith("/clinic/api/") else "web"
+    who = await db(clinic(request).store.web_sessions.lookup, token, channel) if token else None
+    request.state.signed_in = who
+    request.state.csrf = who.csrf_token if who else ""
+    return who
+
+
+def pre_form_token(request: Request) -> tuple[str, str | None]:
+    """(form token, new cookie value or None) for a form shown before sign-in."""
+    nonce = request.cookies.get(PRE_COOKIE)
+    new = None
+    if not nonce or len(nonce) > 100:
+        nonce = new = secrets.token_urlsafe(24)
+    token = hmac.new(clinic(request).key, nonce.encode(), hashlib.sha256).hexdigest()
+    request.state.csrf = token
+    return token, new
+
+
+def set_pre_cookie(response: Response, value: str | None) -> Response:
+    if value:
+        response.set_cookie(PRE_COOKIE, value, httponly=True, secure=True, samesite="strict", path="/clinic")
+    return response
+
+
+def pre_form_ok(request: Request, submitted: str | None) -> bool:
+    nonce = request.cookies.get(PRE_COOKIE)
+    if not nonce or not submitted:
+        return False
+    expected = hmac.new(clinic(request).key, nonce.encode(), hashlib.sha256).hexdigest()
+    return hmac.compare_digest(expected, submitted)
+
+
+def session_csrf_ok(request: Request, who: SignedIn, submitted: str | None) -> bool:
+    return bool(submitted) and hmac.compare_digest(who.csrf_token, str(submitted))
+
+
+async def start_session(request: Request, account: Account, response: Response) -> str:
+    token, csrf = await db(clinic(request).store.web_sessions.start, account.id)
+    response.set_cookie(COOKIE, token, max_age=int(SESSION_LIFETIME.total_seconds()), httponly=True,
+                        secure=True, samesite="lax", path="/")
+    return csrf
+
+
+async def end_session(request: Request, response: Response) -> None:
+    await db(clinic(request).store.web_sessions.end, request.cookies.get(COOKIE))
+    response.delete_cookie(COOKIE, path="/", secure=True, httponly=True, samesite="lax")
+
+
+def client_address(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+def page(handler: Handler) -> Handler:
+    """A signed-in HTML page: anonymous visitors go to the sign-in page; a POST must carry
+    the session's CSRF token in its form."""
+    async def wrapped(request: Request) -> Response:
+        who = await current(request)
+        if who is None:
+            return RedirectResponse("/clinic/sign-in", status_code=303)
+        if request.method == "POST":
+            form = await request.form()
+            request.state.form = form
+            token = form.get(CSRF_FIELD)
+            if not session_csrf_ok(request, who, token if isinstance(token, str) else None):
+                return clinic(request).render(request, "clinic/message.html", status_code=403,
+                                              title="This form has expired",
+                                              message="Please go back, reload the page and try again.")
+        return await handler(request)
+    wrapped.__name__ = handler.__name__
+    wrapped.__doc__ = handler.__doc__
+    return wrapped
+
+
+def api(handler: Handler) -> Handler:
+    """A signed-in JSON endpoint: 401 without a session; state-changing methods need the
+    session's CSRF token in the X-CSRF-Token header."""
+    async def wrapped(request: Request) -> Response:
+        who = await current(request)
+        if who is None:
+            return error(401, "not_signed_in", "Sign in first (POST /clinic/api/session).")
+        if request.method not in ("GET", "HEAD") and not session_csrf_ok(
+                request, who, request.headers.get(CSRF_HEADER)):
+            return error(403, "csrf", "Send the session's CSRF token in the X-CSRF-Token header.")
+        return await handler(request)
+    wrapped.__name__ = handler.__name__
+    wrapped.__doc__ = handler.__doc__
+    return wrapped
+
+
+def error(status: int, code: str, message: str, field: str | None = None) -> JSONResponse:
+    return JSONResponse({"error": code, "field": field, "message": message}, status_code=status)
+
+
+def me(request: Request) -> SignedIn:
+    who: SignedIn = request.state.signed_in
+    return who
+
+
+def form_of(request: Request) -> Any:
+    return request.state.form

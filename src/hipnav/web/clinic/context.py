@@ -1,0 +1,72 @@
+"""The clinic's per-process state (store, secret key, templates) and small request helpers.
+
+The store is opened on the first clinic request of each worker process (migrating the
+schema if needed), not at import, so the anonymous flow never touches a database. Tests
+put their own store in ``app.state.clinic_store`` before the first request.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+import jinja2
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import HTMLResponse
+from starlette.templating import Jinja2Templates
+
+from hipnav.store import Store
+from hipnav.web.clinic.secret import secret_key
+from hipnav.web.site import Site
+
+TEMPLATES = Path(__file__).parent / "templates"
+STATIC = Path(__file__).parent / "static"
+T = TypeVar("T")
+_lock = threading.Lock()
+
+
+@dataclass
+class Clinic:
+    store: Store
+    key: bytes
+    templates: Jinja2Templates
+    site: Site
+
+    def render(self, request: Request, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
+        context.setdefault("kb_version", self.site.kb.version)
+        context.setdefault("me", getattr(request.state, "signed_in", None))
+        context.setdefault("csrf", getattr(request.state, "csrf", ""))
+        return self.templates.TemplateResponse(request, name, context, status_code=status_code)
+
+
+def _templates(site: Site) -> Jinja2Templates:
+    base_env = site.templates.env
+    loaders: list[jinja2.BaseLoader] = [jinja2.FileSystemLoader(TEMPLATES)]
+    if base_env.loader is not None:
+        loaders.append(base_env.loader)
+    env = base_env.overlay(loader=jinja2.ChoiceLoader(loaders))
+    return Jinja2Templates(env=env)
+
+
+def clinic(request: Request) -> Clinic:
+    state = request.app.state
+    existing: Clinic | None = getattr(state, "clinic", None)
+    if existing is not None:
+        return existing
+    with _lock:
+        existing = getattr(state, "clinic", None)
+        if existing is None:
+            store = getattr(state, "clinic_store", None) or Store.open()
+            key = getattr(state, "clinic_secret", None) or secret_key()
+            existing = Clinic(store, key, _templates(state.site), state.site)
+            state.clinic = existing
+    return existing
+
+
+async def db(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """Run a blocking store call off the event loop."""
+    return await run_in_threadpool(fn, *args, **kwargs)

@@ -1,0 +1,99 @@
+"""The outcome entry form of a visit (NPRS, PSFS, HOOS-12) and deleting a visit."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
+
+from hipnav.outcomes.hoos12 import FUNCTION_STEM, ITEMS, PAIN_STEM, SCALE_NAMES, SCALES
+from hipnav.outcomes.psfs import ANCHORS as PSFS_ANCHORS
+from hipnav.outcomes.psfs import MAX_ACTIVITIES
+from hipnav.store import InvalidInput, NotFound
+from hipnav.web.clinic import auth
+from hipnav.web.clinic.clients import not_found
+from hipnav.web.clinic.context import clinic, db
+
+STEMS = {"pain": PAIN_STEM, "function": FUNCTION_STEM, "qol": "Quality of life in the last week"}
+
+
+def _context(values: dict[str, Any], errors: dict[str, str], client: Any) -> dict[str, Any]:
+    groups = [(s, SCALE_NAMES[s], STEMS[s], [i for i in ITEMS if i.scale == s]) for s in SCALES]
+    return {"client": client, "values": values, "errors": errors, "hoos_groups": groups,
+            "psfs_rows": range(1, MAX_ACTIVITIES + 1), "psfs_anchors": PSFS_ANCHORS, "nprs_range": range(11)}
+
+
+def _read(form: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(values to show again, arguments for the store)."""
+    values = {k: str(v) for k, v in form.items() if k != auth.CSRF_FIELD}
+    psfs = []
+    for n in range(1, MAX_ACTIVITIES + 1):
+        name = values.get(f"psfs_activity_{n}", "").strip()
+        score = values.get(f"psfs_score_{n}", "").strip()
+        if name or score:
+            try:
+                psfs.append({"activity": name, "score": float(score) if score else None})
+            except ValueError:
+                psfs.append({"activity": name, "score": score})
+    hoos = {i.id: values.get(f"hoos_{i.id}") or None for i in ITEMS}
+    try:
+        when = date.fromisoformat(values.get("visit_date", ""))
+    except ValueError:
+        when = None
+    return values, {"visit_date": when, "nprs": values.get("nprs") or None, "psfs": psfs or None,
+                    "hoos12": {k: v for k, v in hoos.items() if v is not None} or None,
+                    "note": values.get("note", "")[:5000]}
+
+
+@auth.page
+async def visit_new(request: Request) -> Response:
+    who = auth.me(request)
+    store = clinic(request).store
+    cid = request.path_params["client_id"]
+    try:
+        client = await db(store.clients.get, who.actor, cid)
+    except NotFound:
+        raise not_found() from None
+    if request.method == "GET":
+        values: dict[str, Any] = {"visit_date": date.today().isoformat()}
+        previous = await db(store.visits.list, who.actor, cid)
+        last_psfs = next((v.psfs for v in reversed(previous) if v.psfs), None) or []
+        for n, item in enumerate(last_psfs, start=1):  # the same activities are re-rated
+            values[f"psfs_activity_{n}"] = item["activity"]
+        return clinic(request).render(request, "clinic/visit_form.html", **_context(values, {}, client))
+    values, args = _read(auth.form_of(request))
+    errors: dict[str, str] = {}
+    if args["visit_date"] is None:
+        errors["visit_date"] = "Give the date of the visit."
+    else:
+        try:
+            await db(store.visits.record, who.actor, cid, args.pop("visit_date"), **args)
+        except InvalidInput as exc:
+            errors[exc.field] = str(exc).split(": ", 1)[-1]
+        except NotFound:
+            raise not_found() from None
+    if errors:
+        return clinic(request).render(request, "clinic/visit_form.html", status_code=400,
+                                      **_context(values, errors, client))
+    return RedirectResponse(f"/clinic/clients/{cid}#outcomes", status_code=303)
+
+
+@auth.page
+async def visit_delete(request: Request) -> Response:
+    who = auth.me(request)
+    cid = str(auth.form_of(request).get("client_id") or "")
+    try:
+        await db(clinic(request).store.visits.delete, who.actor, request.path_params["visit_id"])
+    except NotFound:
+        raise not_found() from None
+    return RedirectResponse(f"/clinic/clients/{cid}#outcomes" if cid.isalnum() else "/clinic/clients",
+                            status_code=303)
+
+
+routes = [
+    Route("/clinic/clients/{client_id}/visits/new", visit_new, methods=["GET", "POST"]),
+    Route("/clinic/visits/{visit_id}/delete", visit_delete, methods=["POST"]),
+]

@@ -1,0 +1,232 @@
+"""The HTML pages, in-process and without JavaScript: the whole flow works with plain forms."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from urllib.parse import urlencode
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from starlette.testclient import TestClient
+
+from hipnav.assessment import assess
+from hipnav.engine import parse_case
+from hipnav.knowledge.model import KnowledgeBase
+from hipnav.web.body_map import body_map
+from hipnav.web.site import STATIC_DIR
+from tests.web.conftest import Elements, hidden_params
+
+RESULT_QS = "mode=patient&where=loc_buttock&where=loc_ischial&age=40&sex=female&a=agg_sitting.y&a=saddle_anesthesia.n"
+PAGES = ["/", "/where?mode=patient", "/where?mode=clinician",
+         "/question?mode=patient&where=loc_buttock", "/question?mode=clinician&where=loc_groin&"
+         + "&".join(f"a={f}.n" for f in ("saddle_anesthesia", "bladder_bowel_dysfunction")),
+         f"/result?{RESULT_QS}", f"/result/print?{RESULT_QS}"]
+
+
+def answer(client: TestClient, html: str, value: str) -> tuple[int, str, str]:
+    """Submit a question page's form with one answer button, as a browser without JS does."""
+    r = client.get("/question?" + urlencode([*hidden_params(html), ("answer", value)]), follow_redirects=False)
+    return r.status_code, r.text, r.headers.get("location", "")
+
+
+def test_landing_says_what_it_is_and_offers_both_ways_in(client: TestClient) -> None:
+    r = client.get("/")
+    assert r.status_code == 200
+    page = Elements(r.text)
+    text = page.all_text()
+    assert "does not diagnose" in text
+    hrefs = {a["href"] for a in page.find("a")}
+    assert {"/where?mode=patient", "/where?mode=clinician"} <= hrefs
+    assert page.find("main") and page.find("nav") and page.find("html", lang="en")
+
+
+def test_body_map_has_every_region_named_with_a_checkbox_behind_it(client: TestClient, kb: KnowledgeBase) -> None:
+    page = Elements(client.get("/where?mode=patient").text)
+    bmap = body_map(kb)
+    regions = {g["data-finding"] for g in page.find("g") if "region" in g.get("class", "")}
+    assert regions == {r.finding for r in bmap.regions}
+    boxes = {i["value"] for i in page.find("input", type="checkbox", name="where")}
+    assert boxes == set(bmap.choices)
+    for view in ("Front", "Back", "Side"):
+        assert page.find("svg", **{"aria-label": f"{view} of the body"})
+
+
+def test_clinician_body_map_page_asks_the_setting_and_measurements(client: TestClient) -> None:
+    page = Elements(client.get("/where?mode=clinician").text)
+    assert page.find("select", name="setting")
+    assert page.find("input", name="exam_sij_provocation_count")
+    patient = Elements(client.get("/where?mode=patient").text)
+    assert not patient.find("select", name="setting") and not patient.find("input", name="exam_temperature_c")
+
+
+def test_a_bad_age_comes_back_to_the_form_with_the_field_named(client: TestClient) -> None:
+    r = client.get("/question?mode=patient&where=loc_groin&age=200")
+    assert r.status_code == 400
+    page = Elements(r.text)
+    assert page.find("input", name="age", **{"aria-invalid": "true"})
+    assert page.find("input", type="checkbox", value="loc_groin", checked="")  # nothing lost
+    assert "between 0 and 120" in page.all_text()
+
+
+def test_questions_start_with_red_flag_screening(client: TestClient, kb: KnowledgeBase) -> None:
+    r = client.get("/question?mode=patient&where=loc_buttock")
+    page = Elements(r.text)
+    assert page.find("input", name="q", value=kb.screening[0])
+    assert "Safety question 1 of" in page.all_text()
+    assert [b["value"] for b in page.find("button", name="answer")] == ["y", "n", "u"]
+
+
+def test_saddle_numbness_yes_shows_the_emergency_banner_on_the_next_page(client: TestClient) -> None:
+    status, html, _ = answer(client, client.get("/question?mode=patient&where=loc_buttock").text, "y")
+    assert status == 200
+    page = Elements(html)
+    banner = page.find("section", role="alert")
+    assert banner and banner[0]["data-urgency"] == "emergency"
+    assert html.index('data-urgency="emergency"') < html.index('name="q"')  # before the next question
+    assert "emergency department" in page.all_text()
+
+
+def test_a_whole_assessment_by_plain_forms_ends_on_the_result(client: TestClient, kb: KnowledgeBase) -> None:
+    html = client.get("/question?mode=patient&where=loc_buttock&where=loc_ischial&age=40&sex=female").text
+    asked = []
+    for _ in range(40):
+        q = Elements(html).find("input", name="q")[0]["value"]
+        asked.append(q)
+        status, html, location = answer(client, html, "y" if q in ("agg_sitting", "onset_sudden") else "n")
+        if status == 303:
+            break
+    else:
+        pytest.fail("the questions never ended")
+    assert asked[0] == kb.screening[0]
+    assert len(asked) == len(set(asked))
+    assert location.startswith("/result?")
+    page = Elements(client.get(location).text)
+    assert page.find("section", **{"data-urgency": "self_care"}) or page.find("section", class_="urgency")
+    causes = page.find("li", class_="cause")
+    assert len(causes) >= 5
+
+
+def test_back_returns_to_the_previous_question(client: TestClient) -> None:
+    first = client.get("/question?mode=patient&where=loc_buttock").text
+    q1 = Elements(first).find("input", name="q")[0]["value"]
+    _, second, _ = answer(client, first, "n")
+    back = [a["href"] for a in Elements(second).find("a") if a.get("class") == "button secondary"][0]
+    again = client.get(back).text
+    assert Elements(again).find("input", name="q")[0]["value"] == q1
+
+
+def test_dont_know_is_not_asked_again(client: TestClient) -> None:
+    first = client.get("/question?mode=patient&where=loc_buttock").text
+    q1 = Elements(first).find("input", name="q")[0]["value"]
+    _, second, _ = answer(client, first, "u")
+    assert Elements(second).find("input", name="q")[0]["value"] != q1
+    assert ("a", f"{q1}.u") in hidden_params(second)
+
+
+def test_clinician_exam_questions_say_how_the_test_is_done(client: TestClient, kb: KnowledgeBase) -> None:
+    qs = "mode=clinician&where=loc_groin&" + "&".join(f"a={f}.n" for f in kb.screening)
+    html = client.get(f"/question?{qs}").text
+    for _ in range(15):
+        fid = Elements(html).find("input", name="q")[0]["value"]
+        if kb.findings[fid].is_exam:
+            text = Elements(html).all_text()
+            assert "How it is done:" in text and (kb.findings[fid].how or "")[:30] in text
+            assert "Positive" in text and "Not tested" in text
+            return
+        status, html, _ = answer(client, html, "n")
+        assert status == 200
+    pytest.fail("no examination test was asked in clinician mode")
+
+
+def test_result_page_puts_urgency_first_then_causes_with_reasons_and_sources(client: TestClient) -> None:
+    html = client.get(f"/result?{RESULT_QS}").text
+    assert html.index('class="urgency') < html.index('class="causes"')
+    page = Elements(html)
+    text = page.all_text()
+    assert "What made it more likely" in text
+    assert page.find("svg", class_="bar")
+    assert any(a["href"].startswith("/conditions/") for a in page.find("a"))
+    assert "What to tell your healthcare provider" in text
+    assert "Sitting bone" in text  # the provider summary names the places
+    for label in ("Printable page", "The same result as JSON"):
+        assert label in text
+    # Every reason names where its number comes from.
+    assert html.count('class="reason-text"') <= html.count('class="source')
+
+
+def test_printable_page_opens_every_explanation(client: TestClient) -> None:
+    page = Elements(client.get(f"/result/print?{RESULT_QS}").text)
+    details = page.find("details")
+    assert details and all("open" in d for d in details)
+    assert page.find("body", class_="printable")
+
+
+def test_result_json_is_the_api_result_for_the_same_case(client: TestClient, kb: KnowledgeBase) -> None:
+    body = client.get(f"/result.json?{RESULT_QS}&explain=all").json()
+    case = parse_case(body["case"], kb)
+    assert case.findings["loc_buttock"] is True and case.findings["loc_groin"] is False
+    assert body["differential"] == assess(case).to_json()["differential"]
+    api = client.post("/api/v1/assess?explain=all", json=body["case"]).json()
+    assert {k: v for k, v in body.items() if k != "case"} == api
+
+
+def test_result_json_bad_state_is_422(client: TestClient) -> None:
+    r = client.get("/result.json?age=old")
+    assert r.status_code == 422 and r.json()["field"] == "age"
+
+
+def test_a_damaged_link_gets_a_plain_400_page(client: TestClient) -> None:
+    r = client.get("/result?a=not_a_finding.y")
+    assert r.status_code == 400
+    assert "start again" in Elements(r.text).all_text().lower()
+    assert "Traceback" not in r.text
+
+
+def test_unknown_page_is_404_html(client: TestClient) -> None:
+    r = client.get("/no/such/page")
+    assert r.status_code == 404 and "text/html" in r.headers["content-type"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["mode", "where", "a", "age", "sex", "setting", "q", "answer",
+                                           "duration_weeks", "x", "explain"]),
+                          st.text(max_size=30)), max_size=8),
+       st.sampled_from(["/where", "/question", "/result", "/result/print", "/result.json"]))
+def test_no_query_string_makes_a_server_error(client: TestClient, params: list[tuple[str, str]], path: str) -> None:
+    r = client.get(path + "?" + urlencode(params), follow_redirects=False)
+    assert r.status_code in (200, 303, 400, 422), (path, params, r.status_code)
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_each_page_with_its_assets_weighs_at_most_150_kb(client: TestClient, url: str) -> None:
+    html = client.get(url).content
+    page = Elements(html.decode())
+    assets = [a["href"] for a in page.find("link") if a.get("rel") in ("stylesheet", "icon")]
+    assets += [s["src"] for s in page.find("script") if s.get("src")]
+    total = len(html) + sum(len(client.get(a).content) for a in assets)
+    assert total <= 150 * 1024, f"{url}: {total} bytes"
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_each_page_renders_quickly(client: TestClient, url: str) -> None:
+    """The 10 ms target is measured by benchmarks/bench_web.py; this only catches a blow-up."""
+    client.get(url)
+    times = []
+    for _ in range(5):
+        t = time.perf_counter()
+        assert client.get(url).status_code == 200
+        times.append(time.perf_counter() - t)
+    assert sorted(times)[2] < 0.1
+
+
+def test_no_asset_comes_from_another_site(client: TestClient) -> None:
+    for url in PAGES:
+        page = Elements(client.get(url).text)
+        for tag in page.find("link") + page.find("script"):
+            src = tag.get("href") or tag.get("src") or ""
+            assert src.startswith("/static/"), src
+    for path in Path(STATIC_DIR).iterdir():
+        text = path.read_text().replace('xmlns="http://www.w3.org/2000/svg"', "")
+        assert "http://" not in text and "https://" not in text, path
