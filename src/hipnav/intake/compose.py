@@ -169,6 +169,12 @@ class Composer:
             rule = self.by_label.get(t.label)
             if rule is None:
                 continue
+            if rule.kind == "location" and rule.tender is not None:
+                felt = _nearest(t, tender, window=LOCATION_WINDOW)
+                if felt is not None:
+                    tv, twhy = self._negate(True, t.negated or felt.negated, f"with '{felt.text}'")
+                    if tv is not None:
+                        out.append(self._span(rule.tender, tv, t, twhy, rule))
             value, why = self._value(rule, t, text, pain + radiating, agg,
                                      relief + relief_fwd + [p for p in relief_pred
                                                             if p.start >= t.end],
@@ -178,14 +184,19 @@ class Composer:
             ids = rule.ids
             if rule.kind == "paresthesia":
                 ids = (self._paresthesia_id(t, cues),)
-            used = True
-            if t.set_aside and not (rule.history and t.set_aside.startswith("in the past")):
-                used, why = False, t.set_aside
             for fid in ids:
-                out.append(Span(finding=fid, value=value, start=t.char_start, end=t.char_end,
-                                text=t.text, why=why, used=used))
+                out.append(self._span(fid, value, t, why, rule))
         out.extend(self._laterality(targets, pain, cues))
         return out
+
+    @staticmethod
+    def _span(fid: str, value: bool, t: Target, why: str, rule: LexRule) -> Span:
+        """A finding mention; set aside (used=False) when uncertain, past, hypothetical..."""
+        used = True
+        if t.set_aside and not (rule.history and t.set_aside.startswith("in the past")):
+            used, why = False, t.set_aside
+        return Span(finding=fid, value=value, start=t.char_start, end=t.char_end,
+                    text=t.text, why=why, used=used)
 
     # -- kinds ------------------------------------------------------------------------------
     def _value(self, rule: LexRule, t: Target, text: str, pain: list[Target],

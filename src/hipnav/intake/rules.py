@@ -45,6 +45,7 @@ class LexRule:
     default: bool | None
     regex: str
     patterns: tuple[str, ...] = ()
+    tender: str | None = None   # location: the exam finding when a TENDER cue is near
 
     @property
     def label(self) -> str:
@@ -141,12 +142,16 @@ def _lexicon(known: set[str]) -> tuple[LexRule, ...]:
         if kind not in KINDS:
             raise RulesError(f"{where}: unknown kind {kind!r}")
         default = raw.get("default")
+        tender = raw.get("tender")
+        if tender is not None and tender not in known:
+            raise RulesError(f"{where}: tender finding {tender!r} not in the vocabulary")
         rules.append(LexRule(
             index=i, ids=ids, kind=kind, value=bool(raw.get("value", True)),
             history=bool(raw.get("history", False)),
             default=None if default is None else bool(default),
             regex=union(list(raw["patterns"]), where, macros),
             patterns=bodies(list(raw["patterns"]), where, macros),
+            tender=None if tender is None else str(tender),
         ))
     return tuple(rules)
 
