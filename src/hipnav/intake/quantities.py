@@ -24,6 +24,9 @@ _OF_PAIN = re.compile(
     r"recurring|ongoing|\w+ly)[\s,]+){0,7}"
     r"(?:pain|ache|aching|symptoms?|sciatica|numbness|tingling|discomfort|hip|groin|"
     r"buttock|limp|limping|soreness)\b", re.IGNORECASE)
+_ELSEWHERE = re.compile(
+    r"\b(?:injection|surgery|operation|scan|x-ray|mri|appointment|saw\s+(?:a|my|the)|visit|"
+    r"diagnosed|told\s+me)\b", re.IGNORECASE)
 _PAIN_WORD = re.compile(r"\b(?:pain|ache|aching|hurt|sore|symptoms?)\b", re.IGNORECASE)
 
 
@@ -104,9 +107,17 @@ class Quantities:
         self.sij = re.compile(
             r"\b(?P<v>[0-5]|zero|one|two|three|four|five)\s*(?:/|of|out\s+of)\s*(?:5|five)\s+"
             r"(?:of\s+(?:the\s+)?)?(?:SIJ|SI\s+joint|sacroiliac|laslett|provocation)", re.IGNORECASE)
+        amount = (r"(?:about\s+|around\s+|less\s+than\s+|under\s+|over\s+|more\s+than\s+|"
+                  r"at\s+least\s+|up\s+to\s+)?")
+        n_word = r"\d+|a\s+few|few|an|half\s+an|one|two|three|four|thirty|fifteen|ten|twenty|forty"
         self.stiffness = re.compile(
-            r"(?:(?P<a>\d+|a\s+few|few|thirty|fifteen|ten|twenty|forty|an|half\s+an|one|two|three)\s+(?P<ua>min(?:ute)?s?|hours?)\s+of\s+(?:early\s+)?morning\s+stiffness"
-            r"|(?:morning\s+stiffness|stiff(?:ness)?\s+(?:in\s+the\s+|every\s+)morning)\s+(?:\w+\s+){0,3}?(?:for|of|lasting|lasts)\s+(?:about\s+|around\s+|less\s+than\s+|under\s+|over\s+|more\s+than\s+)?(?P<b>\d+|a\s+few|few|an|half\s+an|one|two|three|thirty|ten|twenty)\s+(?P<ub>min(?:ute)?s?|hours?))",
+            rf"(?:(?P<a>{n_word})\s+(?P<ua>min(?:ute)?s?|hours?)\s+of\s+(?:early\s+)?morning\s+stiffness"
+            r"|(?:morning\s+stiffness|stiff(?:ness)?\s+(?:in\s+the\s+|every\s+|each\s+)morning)\s+"
+            rf"(?:\w+\s+){{0,3}}?(?:for|of|lasting|lasts)\s+{amount}(?P<b>{n_word})\s+"
+            r"(?P<ub>min(?:ute)?s?|hours?)"
+            rf"|stiff(?:ness)?\s+(?:\w+\s+){{0,3}}?(?:for|lasting)\s+{amount}(?P<c>{n_word})\s+"
+            r"(?P<uc>min(?:ute)?s?|hours?)\s+(?:\w+\s+){0,2}?(?:every|each|in\s+the|first\s+thing\s+in\s+the)"
+            r"\s+morning)",
             re.IGNORECASE)
         self.bmi = re.compile(rf"\bBMI\s*(?:of|is|was|:|=)?\s*(?P<v>{_NUM})", re.IGNORECASE)
 
@@ -200,6 +211,8 @@ class Quantities:
             return Reading("duration_weeks", value, m.start(), m.end(),
                            "a vague length: not guessed", usable=False)
         if post == "ago":
+            if _ELSEWHERE.search(sentence):
+                return None   # "I had an injection two weeks ago": not the pain's start
             return Reading("duration_weeks", value, m.start(), m.end(), "started ... ago")
         if post in ("earlier", "before", "prior", "previously"):
             if any(re.search(rf"\b{re.escape(w)}\b", sentence) for w in self.rules.onset_words):
@@ -266,8 +279,8 @@ class Quantities:
 
     def _stiffness(self, text: str) -> Iterator[Reading]:
         for m in self.stiffness.finditer(text):
-            amount = (m.group("a") or m.group("b") or "").lower()
-            unit = (m.group("ua") or m.group("ub") or "").lower()
+            amount = (m.group("a") or m.group("b") or m.group("c") or "").lower()
+            unit = (m.group("ua") or m.group("ub") or m.group("uc") or "").lower()
             n = {"an": 1.0, "half an": 0.5, "few": 3.0}.get(re.sub(r"\s+", " ", amount))
             if n is None:
                 n = self._number(amount)
