@@ -28,6 +28,7 @@ from sqlalchemy.engine import make_url
 
 ENV_URL = "HIPNAV_DATABASE_URL"
 MIGRATIONS = Path(__file__).parent / "migrations"
+MIGRATION_LOCK = 0x68697076  # "hipv": the advisory lock key that serialises migrations
 
 
 def data_dir() -> Path:
@@ -99,5 +100,9 @@ def migrate(engine: Engine, revision: str = "head") -> None:
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     with engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            # Several web workers start at once: one migrates, the others wait and find
+            # nothing left to do. (SQLite serialises them with BEGIN IMMEDIATE already.)
+            conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK})")
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, revision)

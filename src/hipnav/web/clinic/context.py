@@ -40,6 +40,8 @@ class Clinic:
         context.setdefault("kb_version", self.site.kb.version)
         context.setdefault("me", getattr(request.state, "signed_in", None))
         context.setdefault("csrf", getattr(request.state, "csrf", ""))
+        for optional in ("error", "notice", "username"):  # templates are strict about names
+            context.setdefault(optional, None if optional != "username" else "")
         return self.templates.TemplateResponse(request, name, context, status_code=status_code)
 
 
