@@ -70,23 +70,28 @@ def _targets(doc: Doc, group: str, breaks: frozenset[str]) -> list[Target]:
     clause_of: list[int] = []
     sent_of: list[int] = []
     clause = sent = -1
+    sentence_text: dict[int, tuple[int, int]] = {}
     for tok in doc:
         if tok.is_sent_start:
             sent += 1
             clause += 1
+            sentence_text[sent] = (tok.idx, tok.idx)
         elif tok.lower_ in breaks:
             clause += 1
         clause_of.append(clause)
         sent_of.append(sent)
-    questions = {sent_of[s.start] for s in doc.sents
-                 if s.text.rstrip().endswith("?") and _QUESTION_START.match(s.text)}
+        sentence_text[sent] = (sentence_text[sent][0], tok.idx + len(tok.text))
+    text = doc.text
+    questions = {n for n, (a, b) in sentence_text.items()
+                 if text[a:b].rstrip().endswith("?") and _QUESTION_START.match(text[a:b])}
     out = []
     for span in doc.spans[group]:
         negated = None
         aside = None
         for mod in span._.modifiers:
             cat = mod.category
-            words = doc[mod.modifier_span[0]:mod.modifier_span[1]].text
+            words = text[doc[mod.modifier_span[0]].idx:doc[mod.modifier_span[1] - 1].idx
+                         + len(doc[mod.modifier_span[1] - 1].text)]
             if cat == "NEGATED_EXISTENCE":
                 negated = words
             elif cat in _SET_ASIDE and aside is None:

@@ -3,9 +3,9 @@
 Why this shape:
 - ``spacy.blank("en")``: a rule-based tokenizer only, so nothing is downloaded and nothing
   is loaded from a network; the program runs offline.
-- Our own sentence splitter instead of medspaCy's PyRuSH: PyRuSH costs about 0.6 ms a
-  sentence and writes two loguru DEBUG lines per sentence to stderr; splitting on end
-  punctuation, semicolons and line breaks keeps ConText working and is far faster.
+- spaCy's sentencizer instead of medspaCy's PyRuSH: PyRuSH costs about 0.6 ms a sentence
+  and writes two loguru DEBUG lines per sentence to stderr; splitting on end punctuation,
+  semicolons and line breaks keeps ConText working and is far faster.
 - Targets: every lexicon rule and cue of the data files becomes a span of one span group;
   of overlapping matches the longest wins ("outer side of the knee" hides "knee"), as in
   medspaCy's TargetMatcher. We match them with one compiled alternation over ``doc.text``
@@ -38,15 +38,19 @@ GROUP = "hipnav_intake"
 _SENT_END = frozenset({".", "!", "?", ";"})
 
 
-def _split_sentences(doc: Doc) -> Doc:
-    """Sentence starts after . ! ? ; and after line breaks (clinical notes list by line)."""
-    previous_ends = True
+#: spaCy's sentencizer splits after these (its defaults: . ! ? and their script variants).
+_SENTENCIZER_DEFAULTS = (".", "!", "?", "\u0964", "\u3002", "\uff01", "\uff1f", "\uff0e")
+
+
+def _sentence_starts(doc: Doc) -> list[int]:
+    """For each token, the index of the first token of its sentence (one pass)."""
+    starts = []
+    current = 0
     for token in doc:
-        token.is_sent_start = previous_ends
-        text = token.text
-        previous_ends = text in _SENT_END or "\n" in text or (
-            len(text) > 1 and text[-1] in "!?" and not text[0].isalnum())
-    return doc
+        if token.is_sent_start:
+            current = token.i
+        starts.append(current)
+    return starts
 
 
 class _Targets:
@@ -96,6 +100,7 @@ class _Context:
         from medspacy.context.context_graph import ConTextGraph
         from medspacy.context.context_modifier import ConTextModifier
 
+        sent_of = _sentence_starts(doc)
         by_sent: dict[int, tuple[list[Any], list[Any]]] = {}
         modifiers = []
         last_end = -1
@@ -107,10 +112,10 @@ class _Context:
             rule = self.rules[label]
             modifier = ConTextModifier(rule, span.start, span.end, doc)
             modifiers.append(modifier)
-            by_sent.setdefault(span.sent.start, ([], []))[1].append(modifier)
+            by_sent.setdefault(sent_of[span.start], ([], []))[1].append(modifier)
         targets = list(doc.spans[GROUP])
         for target in targets:
-            bucket = by_sent.get(target.sent.start)
+            bucket = by_sent.get(sent_of[target.start])
             if bucket is not None:
                 bucket[0].append(target)
         edges = []
@@ -145,8 +150,10 @@ def nlp() -> Language:
 
     rules = load_rules()
     pipe = spacy.blank("en")
-    for name, component in (("hipnav_sentences", _split_sentences),
-                            ("hipnav_targets", _Targets(rules)),
+    punct = sorted(_SENT_END | {"\n", "\n\n", "\n\n\n", "\r\n", "\n \n", "\u2022"}
+                   | set(_SENTENCIZER_DEFAULTS))
+    pipe.add_pipe("sentencizer", config={"punct_chars": punct})
+    for name, component in (("hipnav_targets", _Targets(rules)),
                             ("hipnav_context", _Context(rules))):
         # spaCy components are registered by name; the registered function looks the
         # component object up, so the pipeline holds our compiled rules without pickling.

@@ -39,12 +39,14 @@ def problem(text: str) -> str | None:
         return "empty text: nothing to extract"
     if len(text) > MAX_CHARS:
         return f"text too long ({len(text)} characters; the limit is {MAX_CHARS})"
-    letters = sum(1 for ch in text if ch.isalpha())
-    if letters == 0:
+    if not any(ch.isalpha() for ch in text):
         return "no words in the text"
-    latin = sum(1 for ch in text if ch.isalpha() and unicodedata.name(ch, "").startswith("LATIN"))
-    if latin / letters < 0.6:
-        return "the text does not look like English; only English is read"
+    if not text.isascii():
+        letters = [ch for ch in text if ch.isalpha()]
+        latin = sum(1 for ch in letters if ch.isascii()
+                    or unicodedata.name(ch, "").startswith("LATIN"))
+        if latin / len(letters) < 0.6:
+            return "the text does not look like English; only English is read"
     words = [w.lower() for w in _WORD.findall(text)]
     hits = sum(1 for w in words if w in _ENGLISH)
     if len(words) >= 8 and hits < max(1, len(words) // 20):
