@@ -18,8 +18,8 @@ def describe_contribution(kb: KnowledgeBase, c: Contribution) -> str:
         return f"{text.rstrip('?')}: {'yes' if c.state == 'yes' else 'no'}"
     if f.type == "number":
         band = next(b for b in f.bands if b.id == c.state)
-        return f"{f.means or f.ask or f.id}: {band.describe(f.unit or '')}".replace("?", "")
-    return f"{f.means or f.id}: {c.state}"
+        return f"{f.label or f.means or f.ask or f.id}: {band.describe(f.unit or '')}".replace("?", "")
+    return f"{f.label or f.means or f.id}: {c.state}"
 
 
 def source_label(kb: KnowledgeBase, c: Contribution) -> str:

@@ -134,6 +134,8 @@ class Pages:
             "summary": provider_summary(result, self.site.body_map, state.skipped()),
             "can_continue": len(state.answers) < MAX_QUESTIONS and next_question(
                 result.model, result.case, state.question_set, state.skipped()) is not None,
+            "safety_open": len(screening_questions(result.model, result.case, state.question_set,
+                                                   state.skipped())),
             "setting_name": self.site.kb.settings[result.case.setting or self.site.kb.default_setting],
             "step": "result",
         }
