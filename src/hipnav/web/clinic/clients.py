@@ -23,7 +23,8 @@ def not_found() -> HTTPException:
 
 
 def _fields(form: Any) -> dict[str, str]:
-    return {k: str(form.get(k) or "") for k in EDITABLE}
+    """The client fields the form sent (a field left out is left as it was)."""
+    return {k: str(form.get(k) or "") for k in EDITABLE if k in form}
 
 
 @auth.page
