@@ -258,21 +258,35 @@ class Composer:
 
     def _result(self, t: Target, text: str, cues: dict[str, list[Target]]
                 ) -> tuple[bool | None, str]:
-        """Positive or negative result written beside or after a test's name."""
+        """Positive or negative result written beside or after a test's name.
+
+        The nearest result right beside the name wins ("+ve FADIR R, -ve FABER": FADIR is
+        positive); failing that, the first result later in the clause ("FABER and FADIR
+        were negative").
+        """
         before = text[max(0, t.char_start - RESULT_BEFORE):t.char_start]
+        cut = [m.end() for m in self.rules.result_stops.finditer(before)]
+        if cut:
+            before = before[cut[-1]:]   # never read a result across a sentence or clause
         after = text[t.char_end:t.char_end + RESULT_AFTER]
         stop = self.rules.result_stops.search(after)
         if stop:
             after = after[:stop.start()]
-        near_after = after[:12]
-        for window, label in ((near_after, "beside"), (before, "before")):
-            res = self._first_result(window, from_end=label == "before")
-            if res is not None:
-                return res
+        near: list[tuple[int, bool, str]] = []
+        res = self._first_result(after[:12], from_end=False)
+        if res is not None:
+            near.append((after[:12].lower().find(res[2].lower()), res[0], res[1]))
+        res = self._first_result(before, from_end=True)
+        if res is not None:
+            near.append((len(before) - before.lower().rfind(res[2].lower()) - len(res[2]),
+                         res[0], res[1]))
+        if near:
+            near.sort(key=lambda n: n[0])
+            return near[0][1], near[0][2]
         res = self._first_result(after, from_end=False)
-        return res if res is not None else (None, "")
+        return (res[0], res[1]) if res is not None else (None, "")
 
-    def _first_result(self, window: str, from_end: bool) -> tuple[bool, str] | None:
+    def _first_result(self, window: str, from_end: bool) -> tuple[bool, str, str] | None:
         found: list[tuple[int, bool, str]] = []
         for rx, value in ((self.rules.negative_results, False),
                           (self.rules.positive_results, True)):
@@ -292,7 +306,7 @@ class Composer:
         # Leftmost wins; at the same position the negative phrase ("not painful") wins.
         found.sort(key=lambda f: (f[0], f[1]))
         _, value, words = found[0]
-        return value, f"result '{words.strip()}'"
+        return value, f"result '{words.strip()}'", words
 
     def _paresthesia_id(self, t: Target, cues: dict[str, list[Target]]) -> str:
         """Outer-thigh numbness is meralgia paraesthetica, not a leg nerve root sign."""

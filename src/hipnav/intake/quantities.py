@@ -68,7 +68,9 @@ class Quantities:
             r"(?<![\w/])(?:(?P<amt>a|an|one|two|three|four|five|six)\s+and\s+a\s+half\s+(?P<u>years?|months?|weeks?)"
             r"|(?P<amt2>a|an|one|two|three|four|five|six)\s+(?P<u2>years?|months?|weeks?)\s+and\s+a\s+half)"
             r"(?P<post>\s+ago)?", re.IGNORECASE)
-        self.note = re.compile(r"(?<![\w])[xX]\s?(?P<n>\d{1,2})\s?/\s?(?P<d>7|52|12)(?![\d/])")
+        self.note = re.compile(
+            r"(?<![\w])[xX]\s?(?P<n>\d{1,2})\s?/\s?(?P<d>7|52|12)(?![\d/])"
+            r"|(?<![\w/.])(?P<n2>\d{1,2})\s?/\s?(?P<d2>52|12)(?![\d/.])")
         self.yesterday = re.compile(r"\b(?:yesterday|last\s+night)\b", re.IGNORECASE)
         self.date = re.compile(
             r"\bsince\s+(?:last\s+)?(?:christmas|easter|new\s+year|the\s+summer|the\s+spring|"
@@ -161,10 +163,10 @@ class Quantities:
     def _durations(self, text: str, sentences: list[tuple[int, int, bool]]) -> Iterator[Reading]:
         taken: list[tuple[int, int]] = []
         for m in self.note.finditer(text):
-            factor = {"7": 1 / 7, "52": 1.0, "12": 4.3}[m.group("d")]
+            factor = {"7": 1 / 7, "52": 1.0, "12": 4.3}[m.group("d") or m.group("d2")]
             taken.append(m.span())
-            yield Reading("duration_weeks", _round_weeks(int(m.group("n")) * factor),
-                          m.start(), m.end(), "clinical note duration")
+            yield Reading("duration_weeks", _round_weeks(int(m.group("n") or m.group("n2")) * factor),
+                          m.start(), m.end(), "clinical note duration (3/12: three months)")
         for m in self.half.finditer(text):
             n = self._number(m.group("amt") or m.group("amt2"))
             if n is None:
