@@ -230,3 +230,20 @@ def test_no_asset_comes_from_another_site(client: TestClient) -> None:
     for path in Path(STATIC_DIR).iterdir():
         text = path.read_text().replace('xmlns="http://www.w3.org/2000/svg"', "")
         assert "http://" not in text and "https://" not in text, path
+
+
+def test_less_likely_causes_are_listed_and_their_reasons_are_one_link_away(client: TestClient,
+                                                                            kb: KnowledgeBase) -> None:
+    page = Elements(client.get(f"/result?{RESULT_QS}").text)
+    assert len(page.find("li", class_="cause")) == 6
+    assert page.find("ol", class_="compact-causes")
+    link = [a["href"] for a in page.find("a") if "explain=all" in a["href"]]
+    assert link
+    everything = Elements(client.get(link[0].split("#")[0]).text)
+    assert len(everything.find("li", class_="cause")) == len(kb.conditions)
+
+
+def test_result_page_flags_unanswered_safety_questions(client: TestClient) -> None:
+    assert "safety questions are not answered yet" in client.get("/result?where=loc_groin").text
+    html = client.get(f"/result?{RESULT_QS}").text
+    assert "not answered yet" in html  # only two of the safety questions were answered

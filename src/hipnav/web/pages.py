@@ -123,20 +123,28 @@ class Pages:
             max_questions=MAX_QUESTIONS, urgency=urgency_view(result), back=state.back() if state.answers
             else None, step="safety" if q.reason == "red-flag screening" else "questions")
 
-    def _result_context(self, state: FlowState, result: Assessment) -> dict[str, Any]:
-        causes = explain_causes(result)
+    def _result_context(self, state: FlowState, result: Assessment, printable: bool,
+                        explain_all: bool = False) -> dict[str, Any]:
+        kb = self.site.kb
+        # The less likely causes are listed with their bars; their reasons are one link away
+        # (?explain=all), which keeps the page light and quick for a phone.
+        causes = explain_causes(result, None if explain_all else TOP_CAUSES)
+        ranked = result.differential
         refs = references(causes)
+        questions = helpful_questions(result, state.question_set, state.skipped())
         return {
             "state": state, "result": result, "urgency": urgency_view(result), "causes": causes[:TOP_CAUSES],
-            "more_causes": causes[TOP_CAUSES:], "references": refs,
+            "more_causes": causes[TOP_CAUSES:], "more_ranked": ranked[TOP_CAUSES:], "references": refs,
             "ref_numbers": {s.ref_id: i for i, s in enumerate(refs, start=1)},
-            "questions": helpful_questions(result, state.question_set, state.skipped()),
+            "questions": questions,
             "summary": provider_summary(result, self.site.body_map, state.skipped()),
-            "can_continue": len(state.answers) < MAX_QUESTIONS and next_question(
-                result.model, result.case, state.question_set, state.skipped()) is not None,
+            # helpful_questions lists a question exactly when next_question would ask one.
+            "can_continue": len(state.answers) < MAX_QUESTIONS and bool(questions),
             "safety_open": len(screening_questions(result.model, result.case, state.question_set,
                                                    state.skipped())),
-            "setting_name": self.site.kb.settings[result.case.setting or self.site.kb.default_setting],
+            "setting_name": kb.settings[result.case.setting or kb.default_setting],
+            "printable": printable,
+            "explain_all": explain_all,
             "step": "result",
         }
 
@@ -146,8 +154,8 @@ class Pages:
             result = self._assess(state)
         except FormError as exc:
             return self._bad_link(request, exc)
-        context = self._result_context(state, result)
-        return self.site.render(request, "result.html", printable=False, **context)
+        explain_all = request.query_params.get("explain") == "all"
+        return self.site.render(request, "result.html", **self._result_context(state, result, False, explain_all))
 
     async def result_print(self, request: Request) -> Response:
         """The result with every explanation open and no navigation, for paper or a PDF."""
@@ -156,8 +164,7 @@ class Pages:
             result = self._assess(state)
         except FormError as exc:
             return self._bad_link(request, exc)
-        context = self._result_context(state, result)
-        return self.site.render(request, "result.html", printable=True, **context)
+        return self.site.render(request, "result.html", **self._result_context(state, result, True))
 
     async def result_json(self, request: Request) -> Response:
         """The same result as JSON: the API's assess output, with the case it was made from."""
