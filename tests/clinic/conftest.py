@@ -18,7 +18,7 @@ import pytest
 from starlette.applications import Starlette
 
 from hipnav.store import Actor, Store
-from tests.dbs import backend, fast_password_hashing, pg_store, pg_url, register_markers, store
+from tests.dbs import backend, db_url, fast_password_hashing, pg_store, pg_url, register_markers, store
 
 warnings.filterwarnings("ignore", message=r"Using `httpx` with `starlette\.testclient`")
 from starlette.testclient import TestClient  # noqa: E402
