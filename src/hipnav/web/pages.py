@@ -154,8 +154,8 @@ class Pages:
             result = self._assess(state)
         except FormError as exc:
             return self._bad_link(request, exc)
-        explain_all = request.query_params.get("explain") == "all"
-        return self.site.render(request, "result.html", **self._result_context(state, result, False, explain_all))
+        context = self._result_context(state, result, False, request.query_params.get("explain") == "all")
+        return self.site.render(request, "result.html", **context)
 
     async def result_print(self, request: Request) -> Response:
         """The result with every explanation open and no navigation, for paper or a PDF."""
