@@ -15,7 +15,7 @@ from xml.sax.saxutils import escape
 from hipnav.store import VisitView
 
 W, H = 420, 190
-LEFT, RIGHT, TOP, BOTTOM = 40, 14, 16, 34
+LEFT, RIGHT, TOP, BOTTOM = 40, 26, 16, 34
 
 
 @dataclass(frozen=True)
