@@ -8,6 +8,7 @@ and words them, so the page and the JSON can never disagree.
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 
@@ -37,18 +38,37 @@ class Source:
     def grade_means(self) -> str:
         return GRADE_MEANS.get(self.grade, "")
 
-    def to_json(self) -> dict[str, object]:
+    @functools.cached_property
+    def _json(self) -> dict[str, object]:
         return {"grade": self.grade, "label": self.label, "reference": self.ref_id,
                 "citation": self.citation, "link": self.link, "locator": self.locator,
                 "note": self.note, "estimate": self.estimate}
 
+    def to_json(self) -> dict[str, object]:
+        """The source as JSON (one shared dict per source: callers must not change it)."""
+        return self._json
+
+
+#: Sources already worded, per knowledge base: the same few hundred figures recur in every
+#: explanation, and wording a citation costs more than the rest of a reason.
+_sources: dict[int, tuple[KnowledgeBase, dict[Provenance, Source]]] = {}
+
 
 def source_of(kb: KnowledgeBase, prov: Provenance) -> Source:
-    label = provenance_label(kb, prov)
-    if prov.source:
-        ref = kb.references[prov.source]
-        return Source(prov.grade, label, ref.id, ref.citation(), ref.link or None, prov.locator, prov.note)
-    return Source(prov.grade, label, note=prov.note, estimate=prov.estimate)
+    held = _sources.get(id(kb))
+    if held is None or held[0] is not kb:
+        held = _sources[id(kb)] = (kb, {})
+    cache = held[1]
+    source = cache.get(prov)
+    if source is None:
+        label = provenance_label(kb, prov)
+        if prov.source:
+            ref = kb.references[prov.source]
+            source = Source(prov.grade, label, ref.id, ref.citation(), ref.link or None, prov.locator, prov.note)
+        else:
+            source = Source(prov.grade, label, note=prov.note, estimate=prov.estimate)
+        cache[prov] = source
+    return source
 
 
 @dataclass(frozen=True)
