@@ -64,7 +64,8 @@ def source_of(kb: KnowledgeBase, prov: Provenance) -> Source:
         label = provenance_label(kb, prov)
         if prov.source:
             ref = kb.references[prov.source]
-            source = Source(prov.grade, label, ref.id, ref.citation(), ref.link or None, prov.locator, prov.note)
+            source = Source(prov.grade, label, ref.id, ref.citation(), ref.link or None, prov.locator,
+                            prov.note)
         else:
             source = Source(prov.grade, label, note=prov.note, estimate=prov.estimate)
         cache[prov] = source
