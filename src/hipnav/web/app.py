@@ -81,18 +81,6 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     return page
 
 
-async def _server_error(request: Request, exc: Exception) -> Response:
-    # The path only: query strings and bodies hold health information and stay out of logs.
-    log.error("error on %s %s: %s", request.method, request.url.path, type(exc).__name__)
-    if _wants_json(request):
-        return error_response(500, "internal_error", None, "Something went wrong on our side.")
-    try:
-        return _site(request).render(request, "error.html", status_code=500, title="Something went wrong",
-                                     message="Something went wrong on our side. Please try again.")
-    except Exception:  # the page itself failed: plain text, still no trace
-        return Response("Something went wrong on our side.", status_code=500, media_type="text/plain")
-
-
 def create_app(model: CompiledModel | None = None, *, max_body_bytes: int = MAX_BODY_BYTES,
                extensions: tuple[str, ...] = EXTENSIONS) -> Starlette:
     """The web application. ``model`` defaults to the shipped knowledge base."""
@@ -109,7 +97,7 @@ def create_app(model: CompiledModel | None = None, *, max_body_bytes: int = MAX_
     app = Starlette(
         routes=routes,
         middleware=[Middleware(Guard, max_body_bytes=max_body_bytes)],
-        exception_handlers={HTTPException: _http_error, Exception: _server_error},
+        exception_handlers={HTTPException: _http_error},  # other exceptions: see guard.py
     )
     app.state.site = site
     app.state.templates = site.templates

@@ -1,4 +1,5 @@
-"""Protection every response gets: a request-body size limit and safe headers.
+"""Protection every response gets: a request-body size limit, safe headers, and errors that
+reveal nothing.
 
 - Bodies over the limit are refused with 413 before the app reads them (declared
   Content-Length) or as soon as the stream passes the limit (chunked uploads).
@@ -6,6 +7,9 @@
   may be cached, and no URL is sent on to other sites (``Referrer-Policy: no-referrer``).
 - The content security policy allows only the app's own scripts and styles, so injected
   markup could not run even if escaping failed somewhere.
+- An unexpected exception becomes a fixed 500 answer and one log line with the path and the
+  exception's type only. It goes no further: the server would otherwise log its message and
+  traceback, and a message can quote a person's answers.
 
 Written as a plain ASGI middleware, not a Starlette ``BaseHTTPMiddleware``, because it sits
 on every request and must cost next to nothing.
@@ -13,8 +17,12 @@ on every request and must cost next to nothing.
 
 from __future__ import annotations
 
+import logging
+
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+log = logging.getLogger("hipnav.web")
 
 MAX_BODY_BYTES = 64 * 1024
 
@@ -61,9 +69,12 @@ class Guard:
             return message
 
         static = scope["path"].startswith("/static/")
+        started = False
 
         async def send_with_headers(message: Message) -> None:
+            nonlocal started
             if message["type"] == "http.response.start":
+                started = True
                 headers = list(message.get("headers", ()))
                 if not any(k == b"cache-control" for k, _ in headers):
                     headers.append(STATIC_CACHE if static else NO_STORE)
@@ -71,7 +82,34 @@ class Guard:
                 message = {**message, "headers": headers}
             await send(message)
 
-        await self.app(scope, limited_receive, send_with_headers)
+        try:
+            await self.app(scope, limited_receive, send_with_headers)
+        except Exception as exc:
+            log.error("error on %s %s: %s", scope.get("method"), scope["path"], type(exc).__name__)
+            if not started:
+                await _server_error(send, scope["path"])
+
+
+async def _server_error(send: Send, path: str) -> None:
+    if path.startswith("/api/") or path.endswith(".json"):
+        body, kind = SERVER_ERROR_JSON, b"application/json"
+    else:
+        body, kind = SERVER_ERROR_HTML, b"text/html; charset=utf-8"
+    await send({"type": "http.response.start", "status": 500,
+                "headers": [(b"content-type", kind), (b"content-length", str(len(body)).encode()),
+                            NO_STORE, *SECURITY_HEADERS]})
+    await send({"type": "http.response.body", "body": body})
+
+
+SERVER_ERROR_JSON = b'{"error":"internal_error","field":null,"message":"Something went wrong on our side."}'
+SERVER_ERROR_HTML = (
+    b'<!doctype html><html lang="en"><head><meta charset="utf-8">'
+    b'<meta name="viewport" content="width=device-width, initial-scale=1">'
+    b'<title>Something went wrong \xc2\xb7 hipnav</title><link rel="stylesheet" href="/static/hipnav.css">'
+    b'</head><body><main class="wrap"><h1>Something went wrong</h1>'
+    b"<p>Something went wrong on our side. Please try again.</p>"
+    b'<p><a class="button primary" href="/">Go to the start</a></p></main></body></html>'
+)
 
 
 async def _refuse(send: Send, limit: int) -> None:
