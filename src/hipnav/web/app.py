@@ -14,8 +14,11 @@ extend ``base.html``.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import importlib
 import logging
+from collections.abc import AsyncIterator
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -81,6 +84,17 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     return page
 
 
+@contextlib.asynccontextmanager
+async def _lifespan(app: Starlette) -> AsyncIterator[None]:
+    """At start-up, move everything loaded so far (the compiled knowledge base, templates,
+    modules: some 80,000 objects) out of the garbage collector's sight. A full collection
+    otherwise walks all of them and stalls a request for tens of milliseconds now and then,
+    which is what a p99 latency measures."""
+    gc.collect()
+    gc.freeze()
+    yield
+
+
 def create_app(model: CompiledModel | None = None, *, max_body_bytes: int = MAX_BODY_BYTES,
                extensions: tuple[str, ...] = EXTENSIONS) -> Starlette:
     """The web application. ``model`` defaults to the shipped knowledge base."""
@@ -98,6 +112,7 @@ def create_app(model: CompiledModel | None = None, *, max_body_bytes: int = MAX_
         routes=routes,
         middleware=[Middleware(Guard, max_body_bytes=max_body_bytes)],
         exception_handlers={HTTPException: _http_error},  # other exceptions: see guard.py
+        lifespan=_lifespan,
     )
     app.state.site = site
     app.state.templates = site.templates
