@@ -210,3 +210,13 @@ def test_the_body_map_works_without_javascript(live_server: str, browser: Any) -
         assert page.locator("section.urgency").get_attribute("data-urgency") == "emergency"
     finally:
         context.close()
+
+
+def test_the_body_map_names_the_place_under_the_pointer_or_focus(live_server: str, watched: Any) -> None:
+    page = watched
+    page.goto(live_server + "/where?mode=patient")
+    page.hover("#region-loc_lateral_hip")
+    assert page.inner_text("[data-map-hint]") == "Outer hip, over the bony point: not chosen"
+    tab_to(page, "#region-loc_buttock")
+    page.keyboard.press("Space")
+    assert page.inner_text("[data-map-hint]") == "Buttock: chosen"

@@ -12,6 +12,16 @@
     var list = form.querySelector("[data-region-list]");
     var summary = form.querySelector("[data-chosen-summary]");
     var regions = root.querySelectorAll(".region[data-finding]");
+    var hint = form.querySelector("[data-map-hint]");
+    var hintIdle = hint ? hint.textContent : "";
+    if (hint) { hint.hidden = false; }
+
+    function show(region) {  /* names a region for sighted mouse and keyboard users */
+      if (!hint) { return; }
+      if (!region) { hint.textContent = hintIdle; return; }
+      var on = region.getAttribute("aria-checked") === "true";
+      hint.textContent = region.getAttribute("aria-label") + (on ? ": chosen" : ": not chosen");
+    }
 
     function box(finding) {
       return form.querySelector('input[name="where"][value="' + finding + '"]');
@@ -43,8 +53,13 @@
         if (!cb) { return; }
         cb.checked = !cb.checked;
         sync();
+        show(region);
       }
       region.addEventListener("click", toggle);
+      region.addEventListener("focus", function () { show(region); });
+      region.addEventListener("mouseenter", function () { show(region); });
+      region.addEventListener("blur", function () { show(null); });
+      region.addEventListener("mouseleave", function () { show(null); });
       region.addEventListener("keydown", function (event) {
         if (event.key === " " || event.key === "Enter") {
           event.preventDefault();
