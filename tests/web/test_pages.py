@@ -140,14 +140,16 @@ def test_clinician_exam_questions_say_how_the_test_is_done(client: TestClient, k
     pytest.fail("no examination test was asked in clinician mode")
 
 
-def test_result_page_puts_urgency_first_then_causes_with_reasons_and_sources(client: TestClient) -> None:
+def test_result_page_puts_urgency_first_then_causes_with_reasons_and_sources(client: TestClient,
+                                                                            kb: KnowledgeBase) -> None:
     html = client.get(f"/result?{RESULT_QS}").text
     assert html.index('class="urgency') < html.index('class="causes"')
     page = Elements(html)
     text = page.all_text()
     assert "What made it more likely" in text
     assert page.find("svg", class_="bar")
-    assert any(a["href"].startswith("/conditions/") for a in page.find("a"))
+    guides = {a["href"] for a in page.find("a") if a["href"].startswith("/conditions/")}
+    assert guides == {f"/conditions/{c}" for c in kb.conditions}  # every cause links its guide
     assert "What to tell your healthcare provider" in text
     assert "Sitting bone" in text  # the provider summary names the places
     for label in ("Printable page", "The same result as JSON"):
