@@ -47,3 +47,21 @@ def test_urls(monkeypatch, tmp_path) -> None:
     monkeypatch.setenv("HIPNAV_DATABASE_URL", "postgresql://u@h:5432/d")
     assert resolve_url() == "postgresql+psycopg://u@h:5432/d"
     assert resolve_url("postgres://u@h/d") == "postgresql+psycopg://u@h/d"
+
+
+def test_sqlite_reads_do_not_wait_for_the_writer(tmp_path) -> None:
+    """Session lookups and account checks run on every request: they must not queue behind
+    a write transaction (WAL readers never block; only writers take BEGIN IMMEDIATE)."""
+    import time
+
+    store = Store.open(f"sqlite:///{tmp_path / 'r.db'}")
+    ana = store.accounts.create(None, "ana", "a long password")
+    with store.engine.connect() as writer:  # holds the write lock (BEGIN IMMEDIATE)
+        writer.exec_driver_sql("UPDATE practitioner SET display_name = 'x'")
+        start = time.monotonic()
+        assert store.accounts.get(ana.id) is not None
+        assert store.web_sessions.lookup("no such token") is None
+        assert store.accounts.count() == 1
+        assert time.monotonic() - start < 1.0
+        writer.rollback()
+    store.close()

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from hipnav.store import audit
 from hipnav.store.actor import Actor
+from hipnav.store.database import reading
 from hipnav.store.errors import AccountError, Forbidden, InvalidInput, NotFound
 from hipnav.store.schema import ROLES, Practitioner
 
@@ -58,7 +59,7 @@ class Accounts:
         self._sessions = sessions
 
     def count(self) -> int:
-        with self._sessions() as session:
+        with reading(self._sessions) as session:
             return int(session.scalar(select(func.count()).select_from(Practitioner)) or 0)
 
     def create(self, actor: Actor | None, username: str, password: str, *, display_name: str = "",
@@ -88,7 +89,7 @@ class Accounts:
 
     def authenticate(self, username: str, password: str) -> Account | None:
         """The account if the name and password match an active account, else None."""
-        with self._sessions() as session:
+        with reading(self._sessions) as session:
             p = session.scalar(select(Practitioner).where(
                 Practitioner.username == username.strip().lower()))
             try:
@@ -97,26 +98,29 @@ class Accounts:
                 return None
             if p is None or not p.active:
                 return None
-            if _hasher.check_needs_rehash(p.password_hash):
-                p.password_hash = _hasher.hash(password)
-                session.commit()
-            return _view(p)
+            account, rehash = _view(p), _hasher.check_needs_rehash(p.password_hash)
+        if rehash:  # the hashing parameters changed since this password was set
+            with self._sessions.begin() as session:
+                stored = session.get(Practitioner, account.id)
+                if stored is not None:
+                    stored.password_hash = _hasher.hash(password)
+        return account
 
     def by_username(self, username: str) -> Account | None:
         """The account of that name, active or not (for the command line, whose user already
         holds the database credentials; everything it then reads is audited as "cli")."""
-        with self._sessions() as session:
+        with reading(self._sessions) as session:
             p = session.scalar(select(Practitioner).where(Practitioner.username == username.strip().lower()))
             return _view(p) if p else None
 
     def get(self, account_id: str) -> Account | None:
-        with self._sessions() as session:
+        with reading(self._sessions) as session:
             p = session.get(Practitioner, account_id)
             return _view(p) if p else None
 
     def list(self, actor: Actor) -> list[Account]:
         self._require_admin(actor, "account.list")
-        with self._sessions() as session:
+        with reading(self._sessions) as session:
             return [_view(p) for p in session.scalars(select(Practitioner).order_by(Practitioner.username))]
 
     def update(self, actor: Actor, account_id: str, *, role: str | None = None,

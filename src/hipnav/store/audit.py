@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from hipnav.store.actor import Actor
+from hipnav.store.database import reading
 from hipnav.store.errors import Forbidden
 from hipnav.store.schema import AuditEvent
 
@@ -75,7 +76,7 @@ class AuditLog:
             query = query.where(AuditEvent.client_id == client_id)
         if actor_id is not None:
             query = query.where(AuditEvent.actor_id == actor_id)
-        with self._sessions() as session:
+        with reading(self._sessions) as session:
             return [to_event(e) for e in session.scalars(query)]
 
 

@@ -20,14 +20,18 @@ The schema is created and upgraded only by the Alembic migrations in ``migration
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
 
 ENV_URL = "HIPNAV_DATABASE_URL"
 MIGRATIONS = Path(__file__).parent / "migrations"
+READ_ONLY = "hipnav_read_only"
 MIGRATION_LOCK = 0x68697076  # "hipv": the advisory lock key that serialises migrations
 
 
@@ -73,8 +77,21 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
 def _sqlite_begin(conn: Any) -> None:
     # BEGIN IMMEDIATE takes the write lock at the start of the transaction, so two writers
     # never both read and then fail to upgrade their lock (SQLITE_BUSY mid-transaction,
-    # which busy_timeout cannot retry); they queue on busy_timeout instead.
+    # which busy_timeout cannot retry); they queue on busy_timeout instead. Read-only
+    # transactions (see :func:`reading`) take no lock at all: WAL readers never wait.
+    if conn.get_execution_options().get(READ_ONLY):
+        conn.exec_driver_sql("BEGIN")
+        return
     conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+@contextmanager
+def reading(sessions: sessionmaker[Session]) -> Iterator[Session]:
+    """A session for reads only (session lookups, account checks): on SQLite it does not
+    queue behind writers for the write lock."""
+    with sessions() as session:
+        session.connection(execution_options={READ_ONLY: True})
+        yield session
 
 
 def make_engine(url: str | None = None, *, pool_size: int = 10) -> Engine:

@@ -18,6 +18,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from hipnav.store.actor import Actor
+from hipnav.store.database import reading
 from hipnav.store.schema import Practitioner, SignInFailure, WebSession, utcnow
 
 SESSION_LIFETIME = timedelta(hours=12)
@@ -56,7 +57,7 @@ class WebSessions:
         """The signed-in account for a cookie token, if the session is live and the account active."""
         if not token or len(token) > 100:
             return None
-        with self._sessions() as session:
+        with reading(self._sessions) as session:
             row = session.execute(
                 select(WebSession, Practitioner).join(Practitioner)
                 .where(WebSession.token_hash == _digest(token))).first()
@@ -84,7 +85,7 @@ class WebSessions:
         """Whether sign-in for this name or from this address is paused after too many failures."""
         since = utcnow() - WINDOW
         name_key, addr_key = _digest("name:" + username.strip().lower()), _digest("addr:" + address)
-        with self._sessions() as session:
+        with reading(self._sessions) as session:
             def count(key: str) -> int:
                 return int(session.scalar(select(func.count()).select_from(SignInFailure).where(
                     SignInFailure.key == key, SignInFailure.at >= since)) or 0)
