@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from hipnav.assessment import DISCLAIMER, Assessment
-from hipnav.cli.terminal_report import describe_contribution, source_label
+from hipnav.describe import describe_contribution, source_label
 
 FORMAT = "hipnav-result/1"
 TOP_CAUSES = 6
