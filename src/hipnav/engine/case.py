@@ -94,10 +94,10 @@ def parse_case(raw: object, kb: KnowledgeBase) -> Case:
         if not 0 <= age <= 120:
             raise CaseError("age", f"must be between 0 and 120, got {age}")
     sex = raw.get("sex")
-    if sex is not None and sex not in ("female", "male"):
+    if sex is not None and (not isinstance(sex, str) or sex not in ("female", "male")):
         raise CaseError("sex", f"must be 'female' or 'male', got {sex!r}")
     setting = raw.get("setting")
-    if setting is not None and setting not in kb.settings:
+    if setting is not None and (not isinstance(setting, str) or setting not in kb.settings):
         raise CaseError("setting", f"must be one of {sorted(kb.settings)}, got {setting!r}")
     narrative = raw.get("narrative")
     if narrative is not None and not isinstance(narrative, str):
