@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
+from typing import NamedTuple
 
-from hipnav.engine import Case, CompiledModel, Explanation, Question, compile_model, explain
+from hipnav.engine import Case, CompiledModel, Explanation, Question, compile_model, encode, explain
 from hipnav.engine import next_question as _next_question
 from hipnav.engine import probabilities as _probabilities
 from hipnav.knowledge import default as default_kb
@@ -25,8 +26,9 @@ def default_model() -> CompiledModel:
     return compile_model(default_kb())
 
 
-@dataclass(frozen=True)
-class RankedCondition:
+class RankedCondition(NamedTuple):
+    """One line of the differential (a named tuple: 25 are built per assessment)."""
+
     condition: str
     name: str
     plain_name: str
@@ -41,13 +43,14 @@ class Assessment:
     differential: tuple[RankedCondition, ...]  # highest probability first
     red_flags: tuple[FiredRedFlag, ...]
     urgency: Urgency
+    states: tuple[int, ...]  # the case's encoded evidence states, reused by explanations
 
     @property
     def kb_version(self) -> str:
         return self.model.kb.version
 
     def explain(self, condition: str) -> Explanation:
-        return explain(self.model, self.case, condition)
+        return explain(self.model, self.case, condition, self.states)
 
     def next_question(self, question_set: str = "patient") -> Question | None:
         return _next_question(self.model, self.case, question_set)
@@ -68,8 +71,10 @@ class Assessment:
 
 def assess(case: Case, model: CompiledModel | None = None) -> Assessment:
     model = model or default_model()
-    probs = _probabilities(model, case)
     kb = model.kb
+    values = case.values()
+    states = tuple(encode(model, values))
+    probs = _probabilities(model, case, states)
     by_id = dict(zip(model.conditions, probs.tolist(), strict=True))
     ranked = sorted(by_id.items(), key=lambda kv: (-kv[1], kv[0]))
     differential = tuple(
@@ -77,6 +82,6 @@ def assess(case: Case, model: CompiledModel | None = None) -> Assessment:
                         kb.conditions[cid].typical_urgency)
         for cid, p in ranked
     )
-    flags = fired_red_flags(kb, case.values())
+    flags = fired_red_flags(kb, values)
     urgency = decide_urgency(kb, by_id, flags)
-    return Assessment(case, model, differential, tuple(flags), urgency)
+    return Assessment(case, model, differential, tuple(flags), urgency, states)

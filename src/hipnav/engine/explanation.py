@@ -4,10 +4,11 @@ its source and its evidence grade, and which overlapping findings were counted o
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from hipnav.engine.case import Case
-from hipnav.engine.model import CompiledModel, evidence_for
+from hipnav.engine.model import CompiledModel
 from hipnav.engine.posterior import encode, setting_row
 from hipnav.knowledge.model import Provenance
 
@@ -43,22 +44,26 @@ class Explanation:
         return tuple(c for c in self.contributions if c.counted)
 
 
-def explain(model: CompiledModel, case: Case, condition: str) -> Explanation:
+def explain(model: CompiledModel, case: Case, condition: str,
+            states: Sequence[int] | None = None) -> Explanation:
+    """Every piece of evidence behind one condition's posterior. ``states`` may pass the
+    case's already encoded evidence states (see :func:`~hipnav.engine.posterior.encode`)."""
     kb = model.kb
     j = model.conditions.index(condition)
     setting = model.settings[setting_row(model, case.setting)]
     prior = kb.conditions[condition].priors[setting]
-    rows = encode(model, case.values())
+    rows = encode(model, case.values()) if states is None else states
+    weight = model.log_lr_columns[j]
     by_group: dict[int, list[int]] = {}
     for r in rows:
-        by_group.setdefault(int(model.group[r]), []).append(r)
+        by_group.setdefault(model.group_list[r], []).append(r)
     out: list[Contribution] = []
     for members in by_group.values():
-        best_pos = max(members, key=lambda r: model.log_lr[r, j])
-        best_neg = min(members, key=lambda r: model.log_lr[r, j])
+        best_pos = max(members, key=weight.__getitem__)
+        best_neg = min(members, key=weight.__getitem__)
         for r in members:
             key = model.states[r]
-            w = float(model.log_lr[r, j])
+            w = weight[r]
             if key.is_cluster:
                 cl = kb.clusters[key.finding]
                 if condition in cl.conditions:
@@ -66,7 +71,7 @@ def explain(model: CompiledModel, case: Case, condition: str) -> Explanation:
                                             f"{key.state} of {len(cl.criteria)} criteria met",
                                             is_cluster=True))
                 continue
-            ev = evidence_for(kb, condition, key.finding)
+            ev = model.evidence.get((condition, key.finding))
             if ev is None or ev.lr.get(key.state, 1.0) == 1.0:
                 continue
             note = None

@@ -65,8 +65,10 @@ class CompiledModel:
     # (finding, state) for the others.
     bool_states: dict[str, tuple[int, int]]
     plain_states: dict[tuple[str, str], int]
+    evidence: dict[tuple[str, str], Evidence]  # (condition, finding) -> its evidence entry
     single_row_list: tuple[int, ...]  # ``single_row`` and ``group`` as Python ints: a
     group_list: tuple[int, ...]  # per-case loop indexes these far faster than numpy arrays
+    log_lr_columns: tuple[tuple[float, ...], ...]  # ``log_lr`` by condition, as Python floats
 
     @property
     def n_conditions(self) -> int:
@@ -155,15 +157,10 @@ def compile_model(kb: KnowledgeBase) -> CompiledModel:
         bool_states={f.id: (plain[f.id, "yes"], plain[f.id, "no"])
                      for f in kb.findings.values() if f.type == "bool"},
         plain_states=plain, single_row_list=tuple(single_row.tolist()),
+        evidence={(c.id, ev.finding): ev for c in kb.conditions.values() for ev in c.evidence},
         group_list=tuple(group.tolist()),
+        log_lr_columns=tuple(tuple(col) for col in w.T.tolist()),
     )
-
-
-def evidence_for(kb: KnowledgeBase, condition: str, finding: str) -> Evidence | None:
-    for ev in kb.conditions[condition].evidence:
-        if ev.finding == finding:
-            return ev
-    return None
 
 
 def cluster_count(cluster: Cluster, values: Mapping[str, bool | float | str]) -> int | None:

@@ -73,14 +73,18 @@ def log_odds_shift(model: CompiledModel, states: Sequence[int]) -> FloatArray:
     return model.row_log_lr[rows].sum(axis=0)
 
 
-def logits(model: CompiledModel, case: Case) -> FloatArray:
-    states = encode(model, case.values())
+def logits(model: CompiledModel, case: Case, states: Sequence[int] | None = None) -> FloatArray:
+    if states is None:
+        states = encode(model, case.values())
     return model.prior_logit[setting_row(model, case.setting)] + log_odds_shift(model, states)
 
 
-def probabilities(model: CompiledModel, case: Case) -> FloatArray:
-    """Each condition's posterior probability, in ``model.conditions`` order."""
-    return 1.0 / (1.0 + np.exp(-logits(model, case)))
+def probabilities(model: CompiledModel, case: Case, states: Sequence[int] | None = None) -> FloatArray:
+    """Each condition's posterior probability, in ``model.conditions`` order.
+
+    ``states`` may pass the case's already encoded evidence states (see :func:`encode`).
+    """
+    return 1.0 / (1.0 + np.exp(-logits(model, case, states)))
 
 
 def encode_batch(model: CompiledModel, cases: Sequence[Case]) -> tuple[IntArray, IntArray, IntArray]:

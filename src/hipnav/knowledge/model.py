@@ -6,6 +6,7 @@ known to be consistent: ids resolve, numbers lie in range, every figure has prov
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass, field
 
@@ -237,8 +238,17 @@ class KnowledgeBase:
 
     def urgency_rank(self, level: str) -> int:
         """0 for the least urgent level, rising with urgency."""
-        ids = [u.id for u in self.urgency_levels]
-        return len(ids) - 1 - ids.index(level)
+        return self._urgency_ranks[level]
+
+    @functools.cached_property
+    def typical_urgency_rank(self) -> dict[str, int]:
+        """Each condition's typical urgency, as a rank (0 = least urgent)."""
+        return {c.id: self.urgency_rank(c.typical_urgency) for c in self.conditions.values()}
+
+    @functools.cached_property
+    def _urgency_ranks(self) -> dict[str, int]:
+        n = len(self.urgency_levels)
+        return {u.id: n - 1 - i for i, u in enumerate(self.urgency_levels)}
 
     @property
     def urgency_ids(self) -> tuple[str, ...]:

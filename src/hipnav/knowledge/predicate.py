@@ -7,6 +7,7 @@ the knowledge base. A predicate on a finding the case does not report is *unknow
 
 from __future__ import annotations
 
+import functools
 import operator
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -34,28 +35,63 @@ class Predicate:
     parts: tuple[Predicate, ...] = ()
 
     def evaluate(self, findings: Mapping[str, Value]) -> Truth:
-        if self.op == "all":
-            results = [p.evaluate(findings) for p in self.parts]
-            if any(r is False for r in results):
+        """Three-valued truth of the predicate on these findings (None = unknown)."""
+        return self.compiled(findings)
+
+    @functools.cached_property
+    def compiled(self) -> Callable[[Mapping[str, Value]], Truth]:
+        """The predicate as one closure: red-flag rules run on every assessment, and a
+        closure avoids re-dispatching on ``op`` at every node of the tree."""
+        op, fid, value = self.op, self.finding, self.value
+        if op in ("all", "any", "not"):
+            parts = tuple(p.compiled for p in self.parts)
+            if op == "not":
+                inner = parts[0]
+
+                def negate(f: Mapping[str, Value]) -> Truth:
+                    r = inner(f)
+                    return None if r is None else not r
+                return negate
+            decisive = op == "any"  # the value that settles the whole: True for any, False for all
+
+            def combine(f: Mapping[str, Value]) -> Truth:
+                unknown = False
+                for part in parts:
+                    r = part(f)
+                    if r is decisive:
+                        return decisive
+                    if r is None:
+                        unknown = True
+                return None if unknown else not decisive
+            return combine
+        if op == "is":
+            def equals(f: Mapping[str, Value]) -> Truth:
+                observed = f.get(fid)  # type: ignore[arg-type]
+                return None if observed is None else bool(observed == value)
+            return equals
+        compare = _COMPARE[op]
+        threshold = float(value)  # type: ignore[arg-type]
+
+        def compares(f: Mapping[str, Value]) -> Truth:
+            observed = f.get(fid)  # type: ignore[arg-type]
+            if observed is None:
+                return None
+            if isinstance(observed, str):
                 return False
-            return None if any(r is None for r in results) else True
+            return compare(float(observed), threshold)
+        return compares
+
+    @functools.cached_property
+    def required_findings(self) -> frozenset[str]:
+        """Findings that must be known for the predicate to be true: a quick filter before
+        evaluating (a rule whose required findings the case lacks cannot fire)."""
+        if self.finding is not None:
+            return frozenset({self.finding})
+        if self.op == "all":
+            return frozenset().union(*(p.required_findings for p in self.parts))
         if self.op == "any":
-            results = [p.evaluate(findings) for p in self.parts]
-            if any(r is True for r in results):
-                return True
-            return None if any(r is None for r in results) else False
-        if self.op == "not":
-            r = self.parts[0].evaluate(findings)
-            return None if r is None else not r
-        assert self.finding is not None
-        observed = findings.get(self.finding)
-        if observed is None:
-            return None
-        if self.op == "is":
-            return bool(observed == self.value)
-        if isinstance(observed, str) or isinstance(self.value, str | bool | None):
-            return False
-        return _COMPARE[self.op](float(observed), float(self.value))
+            return frozenset.intersection(*(p.required_findings for p in self.parts))
+        return frozenset()  # "not": true when its part is false, which needs no one finding
 
     def findings(self) -> set[str]:
         if self.finding is not None:

@@ -28,18 +28,21 @@ class Urgency:
 def decide_urgency(kb: KnowledgeBase, probabilities: Mapping[str, float],
                    red_flags: Sequence[FiredRedFlag]) -> Urgency:
     ranked_levels = sorted(kb.urgency_ids, key=kb.urgency_rank)  # least urgent first
+    # P(no condition at exactly level L), then accumulate from the most urgent level down
+    none_at = [1.0] * len(ranked_levels)
+    typical = kb.typical_urgency_rank
+    for cid, p in probabilities.items():
+        none_at[typical[cid]] *= 1.0 - p
     risk: dict[str, float] = {}
     from_diff = ranked_levels[0]
-    for level in ranked_levels[1:]:
-        rank = kb.urgency_rank(level)
-        none_present = 1.0
-        for cid, p in probabilities.items():
-            if kb.urgency_rank(kb.conditions[cid].typical_urgency) >= rank:
-                none_present *= 1.0 - p
+    none_present = 1.0
+    for rank in range(len(ranked_levels) - 1, 0, -1):
+        level = ranked_levels[rank]
+        none_present *= none_at[rank]
         risk[level] = 1.0 - none_present
         threshold = kb.triage.thresholds.get(level)
-        if threshold is not None and risk[level] >= threshold:
-            from_diff = level
+        if threshold is not None and risk[level] >= threshold and from_diff == ranked_levels[0]:
+            from_diff = level  # the most urgent level reached (levels are visited downwards)
     from_flags = red_flags[0].urgency if red_flags else None
     level = from_diff
     if from_flags is not None and kb.urgency_rank(from_flags) > kb.urgency_rank(level):
