@@ -185,8 +185,8 @@ def test_vocabularies(client: TestClient, kb: KnowledgeBase) -> None:
 def test_openapi_describes_every_api_route_and_finding(client: TestClient, kb: KnowledgeBase) -> None:
     schema = client.get("/openapi.json").json()
     assert schema["openapi"].startswith("3.")
-    assert set(schema["paths"]) == {"/api/v1/assess", "/api/v1/next-question", "/api/v1/conditions",
-                                    "/api/v1/findings"}
+    assert set(schema["paths"]) == {"/api/v1/assess", "/api/v1/next-question", "/api/v1/extract",
+                                    "/api/v1/conditions", "/api/v1/findings"}
     props = schema["components"]["schemas"]["Case"]["properties"]["findings"]["properties"]
     assert set(props) == set(kb.findings) - {"age", "sex"}
 

@@ -76,6 +76,8 @@ def test_a_person_clicks_the_body_map_answers_and_sees_the_result(live_server: s
     page = watched
     page.goto(live_server + "/")
     page.click("text=I have hip pain")
+    assert "/describe" in page.url
+    page.click("text=Skip this step")  # the description is optional
     assert "/where" in page.url
     for fid in ("loc_buttock", "loc_ischial"):
         page.click(f"#region-{fid}")
@@ -121,7 +123,10 @@ def test_saddle_numbness_yes_shows_the_emergency_banner_at_once(live_server: str
 def test_keyboard_only_completes_the_same_flow(live_server: str, watched: Any) -> None:
     page = watched
     page.goto(live_server + "/")
-    tab_to(page, 'a[href="/where?mode=patient"]')
+    tab_to(page, 'a[href="/describe?mode=patient"]')
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    tab_to(page, 'a[href="/where?mode=patient"]')  # "Skip this step"
     with page.expect_navigation():
         page.keyboard.press("Enter")
     for fid in ("loc_buttock", "loc_ischial"):

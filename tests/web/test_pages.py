@@ -38,7 +38,7 @@ def test_landing_says_what_it_is_and_offers_both_ways_in(client: TestClient) -> 
     text = page.all_text()
     assert "does not diagnose" in text
     hrefs = {a["href"] for a in page.find("a")}
-    assert {"/where?mode=patient", "/where?mode=clinician"} <= hrefs
+    assert {"/describe?mode=patient", "/describe?mode=clinician"} <= hrefs  # own words first
     assert page.find("main") and page.find("nav") and page.find("html", lang="en")
 
 

@@ -19,7 +19,14 @@ CHECKS = [checks.not_a_server_error, checks.status_code_conformance, checks.cont
           checks.response_schema_conformance]
 
 
+#: A text the schema allows may still be refused as not English: that check is a heuristic
+#: (the share of Latin letters, common English words) that no JSON schema can state. For
+#: /api/v1/extract alone, a refused schema-valid text is therefore not a failure; a server
+#: error, an undocumented status or a response off the schema still is.
+UNSTATEABLE = {"/api/v1/extract": [checks.positive_data_acceptance]}
+
+
 @schema.parametrize()
 @settings(max_examples=50, deadline=None, suppress_health_check=list(HealthCheck))
 def test_api_never_fails_and_matches_its_schema(case: schemathesis.Case) -> None:
-    case.call_and_validate()
+    case.call_and_validate(excluded_checks=UNSTATEABLE.get(case.operation.path))

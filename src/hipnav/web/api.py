@@ -18,6 +18,7 @@ from starlette.routing import Route
 from hipnav.assessment import assess
 from hipnav.engine import CaseError, next_question, parse_case
 from hipnav.web.forms import check_case_shape
+from hipnav.web.intake import control_character, read_text, text_problem
 from hipnav.web.openapi import openapi_schema
 from hipnav.web.report import DEFAULT_EXPLAIN, assessment_json
 from hipnav.web.site import Site
@@ -91,6 +92,7 @@ class Api:
         return [
             Route("/api/v1/assess", self.assess, methods=["POST"]),
             Route("/api/v1/next-question", self.next_question, methods=["POST"]),
+            Route("/api/v1/extract", self.extract, methods=["POST"]),
             Route("/api/v1/conditions", self.conditions, methods=["GET"]),
             Route("/api/v1/findings", self.findings, methods=["GET"]),
             Route("/openapi.json", self.openapi, methods=["GET"]),
@@ -148,6 +150,19 @@ class Api:
             "red_flags": [{"id": f.id, "message": f.message, "urgency": f.urgency} for f in result.red_flags],
         })
 
+    async def extract(self, request: Request) -> Response:
+        """``{"text": ..., "id": ...}`` -> the findings the text states (case-format ids and
+        values), every mention behind them with its place in the text, and notes."""
+        try:
+            body = await read_json(request)
+            text, doc_id = _extract_request(body)
+        except ApiError as exc:
+            return exc.response()
+        result = (await read_text(text, self.site.kb)).to_dict()
+        out: dict[str, Any] = {"id": doc_id} if doc_id is not None else {}
+        out.update(findings=result["findings"], spans=result["spans"], messages=result.get("messages", []))
+        return JSONResponse(out)
+
     async def conditions(self, request: Request) -> Response:
         return JSONResponse(self._conditions)
 
@@ -156,3 +171,35 @@ class Api:
 
     async def openapi(self, request: Request) -> Response:
         return JSONResponse(self._openapi)
+
+
+def _extract_request(body: Any) -> tuple[str, str | None]:
+    """The text and optional id of an extract request, refusing anything else by field."""
+    if not isinstance(body, dict):
+        raise ApiError(422, "invalid_text", "text", 'text is required: send a JSON object {"text": "..."}')
+    unknown = sorted(set(body) - {"text", "id"})
+    if unknown:
+        name = unknown[0][:100]
+        raise ApiError(422, "invalid_parameter", name, f"{name} is not a field of this request")
+    doc_id = body.get("id")
+    if doc_id is not None and (not isinstance(doc_id, str) or len(doc_id) > 200):
+        raise ApiError(422, "invalid_parameter", "id", "id must be a string of at most 200 characters")
+    if "text" not in body or body["text"] is None:
+        raise ApiError(422, "invalid_text", "text", "text is required")
+    text = body["text"]
+    if not isinstance(text, str):
+        raise ApiError(422, "invalid_text", "text", f"text must be a string, got {_json_type(text)}")
+    at = control_character(text)
+    if at is not None:
+        raise ApiError(422, "invalid_text", "text",
+                       f"text contains a control character (U+{ord(text[at]):04X} at position {at}); "
+                       "send plain text")
+    problem = text_problem(text)
+    if problem:
+        raise ApiError(422, "invalid_text", "text", problem)
+    return text, doc_id
+
+
+def _json_type(value: Any) -> str:
+    kinds = {bool: "a boolean", int: "a number", float: "a number", list: "an array", dict: "an object"}
+    return kinds.get(type(value), type(value).__name__)

@@ -32,6 +32,7 @@ from hipnav.engine import CompiledModel
 from hipnav.web.api import Api, error_response
 from hipnav.web.guard import MAX_BODY_BYTES, Guard
 from hipnav.web.guides import routes as guide_routes
+from hipnav.web.intake_pages import IntakePages
 from hipnav.web.pages import Pages
 from hipnav.web.site import STATIC_DIR, Site, make_site
 
@@ -101,8 +102,10 @@ def create_app(model: CompiledModel | None = None, *, max_body_bytes: int = MAX_
     from hipnav.assessment import default_model
 
     site = make_site(model or default_model())
+    pages = Pages(site)
     routes: list[BaseRoute] = [
-        *Pages(site).routes(),
+        *pages.routes(),
+        *IntakePages(site, pages).routes(),
         *Api(site).routes(),
         *guide_routes,
         *_extension_routes(extensions),

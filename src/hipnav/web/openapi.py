@@ -33,6 +33,9 @@ def _obj(required: list[str], **props: Any) -> dict[str, Any]:
 _STR = {"type": "string"}
 _NSTR = _nullable(_STR)
 _NUM = {"type": "number"}
+_PLAIN = r"[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]*"
+#: Free text: a letter somewhere, and no control character but tab, line feed, carriage return.
+_TEXT = f"^{_PLAIN}[A-Za-z]{_PLAIN}$"
 
 
 def _finding_schema(kb: KnowledgeBase, fid: str) -> dict[str, Any] | None:
@@ -54,6 +57,7 @@ def _schemas(kb: KnowledgeBase) -> dict[str, Any]:
     levels = {"type": "string", "enum": list(kb.urgency_ids)}
     findings = {fid: s for fid in kb.findings if fid not in ("age", "sex")
                 if (s := _finding_schema(kb, fid)) is not None}
+    read = {fid: {k: v for k, v in s.items() if k != "nullable"} for fid, s in findings.items()}
     red_flag = _obj(["id", "message", "urgency"], id=_STR, message=_STR, urgency=levels)
     return {
         "Case": {
@@ -84,6 +88,34 @@ def _schemas(kb: KnowledgeBase) -> dict[str, Any]:
                          "description": "Questions answered \"don't know\": not asked again."},
             },
         },
+        "ExtractRequest": {
+            "type": "object",
+            "description": "English free text: a person's own words or a clinical note.",
+            "required": ["text"],
+            "additionalProperties": False,
+            "properties": {
+                "text": {"type": "string", "minLength": 1, "pattern": _TEXT,
+                         "description": "Plain English text with at least one letter; no control "
+                                        "characters but tab and line breaks. A text that does not "
+                                        "look like English is refused (422)."},
+                "id": {"type": "string", "nullable": True, "maxLength": 200,
+                       "description": "Returned as given, to match answers to questions."},
+            },
+        },
+        "Span": _obj(["finding", "value", "start", "end", "text", "why", "used"],
+                     finding={"type": "string", "enum": list(kb.findings)},
+                     value={"oneOf": [{"type": "boolean"}, {"type": "number"}]},
+                     start={"type": "integer", "minimum": 0}, end={"type": "integer", "minimum": 0},
+                     text=_STR, why=_STR, used={"type": "boolean"}),
+        "Extraction": _obj(
+            ["findings", "spans", "messages"], id=_STR,
+            findings={"type": "object", "additionalProperties": False, "properties": read,
+                      "description": "What the text states, in the case format: a missing id was not "
+                                     "said; false means the text says it is absent."},
+            spans={"type": "array", "items": _ref("Span"),
+                   "description": "Every mention read, in text order, with its place in the text "
+                                  "(start, end in characters); used=false: set aside, and why."},
+            messages={"type": "array", "items": _STR}),
         "Source": _obj(["grade", "label"], grade={"type": "string", "enum": ["A", "B", "C", "D"]},
                        label=_STR, reference=_NSTR, citation=_NSTR, link=_NSTR, locator=_NSTR,
                        note=_NSTR, estimate=_NSTR),
@@ -162,6 +194,13 @@ def openapi_schema(kb: KnowledgeBase) -> dict[str, Any]:
                 "requestBody": {"required": True,
                                 "content": {JSON: {"schema": _ref("NextQuestionRequest")}}},
                 "responses": {**_ok("NextQuestion", "The question, or null when more would not help."),
+                              **_errors(400, 413, 422)},
+            }},
+            "/api/v1/extract": {"post": {
+                "summary": "Read English free text (own words or a clinical note) into case findings",
+                "operationId": "extract",
+                "requestBody": {"required": True, "content": {JSON: {"schema": _ref("ExtractRequest")}}},
+                "responses": {**_ok("Extraction", "The findings, each with the words it came from."),
                               **_errors(400, 413, 422)},
             }},
             "/api/v1/conditions": {"get": {

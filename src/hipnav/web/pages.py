@@ -59,14 +59,20 @@ class Pages:
             raise FormError(exc.field, str(exc)) from None
         return assess(case, self.site.model)
 
-    def _bad_link(self, request: Request, exc: FormError) -> Response:
+    def bad_link(self, request: Request, exc: FormError) -> Response:
         return self.site.render(request, "error.html", status_code=400, title="This link is not complete",
                                 message=f"We could not read part of this page's address ({exc.field}: "
                                         f"{exc.message}). Please start again.")
 
-    def _where_page(self, request: Request, state: FlowState, errors: dict[str, str] | None = None,
-                    status_code: int = 200) -> Response:
+    def where_page(self, request: Request, state: FlowState, errors: dict[str, str] | None = None,
+                   status_code: int = 200) -> Response:
+        """The body-map page. Answers given already (from a description the person confirmed,
+        or before going back) that raise a red flag put the urgency banner at its top."""
         kb = self.site.kb
+        urgency = None
+        if state.answers:
+            view = urgency_view(self._assess(state))
+            urgency = view if view.red_flags else None
         clinician = state.mode == "clinician"
         numbers = [f for f in kb.findings.values() if f.type == "number" and f.id != "age"
                    and (clinician or not f.is_exam)]
@@ -75,7 +81,20 @@ class Pages:
             request, "where.html", status_code=status_code, state=state, bmap=bmap, chosen=set(state.where),
             chosen_labels=[bmap.label(f) for f in bmap.choices if f in state.where], numbers=numbers,
             number_values=dict(state.numbers), settings=kb.settings if clinician else {},
-            errors=errors or {}, step="where")
+            errors=errors or {}, urgency=urgency, step="where")
+
+    def correct_form(self, request: Request, params: list[tuple[str, str]], exc: FormError) -> Response:
+        """After a refused value: the body-map page again with an about-you or number field
+        marked and nothing else lost, or the plain 400 page for anything else."""
+        kb = self.site.kb
+        if exc.field in _ABOUT_FIELDS or exc.field in kb.findings:
+            kept_params = [(k, v) for k, v in params if k != exc.field]
+            try:
+                kept = parse_state(kept_params, kb, self.site.body_map)
+            except FormError:
+                return self.bad_link(request, exc)
+            return self.where_page(request, kept, {exc.field: exc.message}, status_code=400)
+        return self.bad_link(request, exc)
 
     # -- pages -----------------------------------------------------------------------------
 
@@ -86,8 +105,8 @@ class Pages:
         try:
             state = self._state(request)
         except FormError as exc:
-            return self._bad_link(request, exc)
-        return self._where_page(request, state)
+            return self.bad_link(request, exc)
+        return self.where_page(request, state)
 
     async def question(self, request: Request) -> Response:
         """Apply the answer just given, then show the next question or go to the result."""
@@ -96,14 +115,7 @@ class Pages:
             state = self._state(request)
             answer = read_answer(request.query_params, kb)
         except FormError as exc:
-            if exc.field in _ABOUT_FIELDS or exc.field in kb.findings:
-                params = [(k, v) for k, v in request.query_params.multi_items() if k != exc.field]
-                try:
-                    kept = parse_state(params, kb, self.site.body_map)
-                except FormError:
-                    return self._bad_link(request, exc)
-                return self._where_page(request, kept, {exc.field: exc.message}, status_code=400)
-            return self._bad_link(request, exc)
+            return self.correct_form(request, request.query_params.multi_items(), exc)
         if answer is not None:
             state = state.with_answer(*answer)
         result = self._assess(state)
@@ -153,7 +165,7 @@ class Pages:
             state = self._state(request)
             result = self._assess(state)
         except FormError as exc:
-            return self._bad_link(request, exc)
+            return self.bad_link(request, exc)
         context = self._result_context(state, result, False, request.query_params.get("explain") == "all")
         return self.site.render(request, "result.html", **context)
 
@@ -163,7 +175,7 @@ class Pages:
             state = self._state(request)
             result = self._assess(state)
         except FormError as exc:
-            return self._bad_link(request, exc)
+            return self.bad_link(request, exc)
         return self.site.render(request, "result.html", **self._result_context(state, result, True))
 
     async def result_json(self, request: Request) -> Response:
