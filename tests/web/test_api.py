@@ -89,7 +89,8 @@ def test_invalid_cases_get_422_naming_the_field(client: TestClient, body: Any, f
     assert field in err["message"]
 
 
-@pytest.mark.parametrize("raw", [b"", b"   ", b"{", b"{'a': 1}", b"\xff\xfe", b"nan", b'{"findings": }'])
+@pytest.mark.parametrize("raw", [b"", b"   ", b"{", b"{'a': 1}", b"\xff\xfe", b"nan", b'{"findings": }',
+                                 b'{"id": "\xff"}'])
 def test_malformed_json_gets_400(client: TestClient, raw: bytes) -> None:
     r = client.post("/api/v1/assess", content=raw, headers={"content-type": "application/json"})
     assert r.status_code == 400

@@ -54,6 +54,8 @@ async def read_json(request: Request) -> Any:
         return msgspec.json.decode(body)
     except msgspec.DecodeError as exc:
         raise ApiError(400, "invalid_json", "body", f"The body is not valid JSON: {exc}") from None
+    except UnicodeDecodeError:  # msgspec checks UTF-8 inside strings with the codec's own error
+        raise ApiError(400, "invalid_json", "body", "The body is not valid JSON: it is not UTF-8.") from None
 
 
 def explain_count(request: Request) -> int | None:
