@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from starlette.testclient import TestClient
 
 from hipnav.knowledge.model import KnowledgeBase
+from hipnav.web.confirm import quotes
 from tests.web.conftest import Elements, hidden_params
 
 LAY = ("It's deep in my bum when I sit at my desk, shoots down the back of my leg to my foot, "
@@ -245,3 +246,19 @@ def test_the_new_pages_are_light_and_quick(client: TestClient, path: str) -> Non
         fetch()
         times.append(time.perf_counter() - t)
     assert sorted(times)[2] < 0.1
+
+
+def test_quotes_mark_the_words_with_some_context_on_word_boundaries() -> None:
+    text = "I sit a lot at work.\nMy bum hurts when I sit, and the pain shoots down my leg to the foot."
+    at = text.index("bum")
+    (quote,) = quotes(text, [(at, at + 3)], context=12)
+    assert [p.text for p in quote.parts if p.marked] == ["bum"]
+    words = "".join(p.text for p in quote.parts)
+    assert words == "at work. My bum hurts when"  # whole words, the line break as a space
+    assert quote.cut_before and quote.cut_after
+    sit = text.index("sit,")
+    near = quotes(text, [(at, at + 3), (sit, sit + 3)], context=10)
+    assert len(near) == 1 and [p.text for p in near[0].parts if p.marked] == ["bum", "sit"]
+    far = quotes(text, [(2, 5), (text.index("foot"), len(text) - 1)], context=5)
+    assert len(far) == 2 and not far[0].cut_before and not far[1].cut_after
+    assert quotes(text, []) == ()
