@@ -70,7 +70,7 @@ def test_the_confirmation_shows_each_finding_with_its_words_set_to_what_was_read
     status, html = read(client, LAY)
     assert status == 200
     page = Elements(html)
-    legends = page.all_text()
+    legends = [" ".join(t.split()) for t in page.text]
     for fid in ("loc_buttock", "agg_sitting", "paresthesia_leg"):
         assert kb.findings[fid].label in legends, fid
     pre = choices(html)
