@@ -54,7 +54,7 @@ def tab_to(page: Any, selector: str, limit: int = 60) -> None:
 
 
 def answer_until_result(page: Any, yes: set[str], keyboard: bool = False, limit: int = 40) -> list[str]:
-    asked = []
+    asked: list[str] = []
     for _ in range(limit):
         if "/result" in page.url:
             return asked
