@@ -77,9 +77,9 @@ def assess(case: Case, model: CompiledModel | None = None) -> Assessment:
     probs = _probabilities(model, case, states)
     by_id = dict(zip(model.conditions, probs.tolist(), strict=True))
     ranked = sorted(by_id.items(), key=lambda kv: (-kv[1], kv[0]))
+    conditions = kb.conditions
     differential = tuple(
-        RankedCondition(cid, kb.conditions[cid].name, kb.conditions[cid].plain_name, p,
-                        kb.conditions[cid].typical_urgency)
+        RankedCondition(cid, (c := conditions[cid]).name, c.plain_name, p, c.typical_urgency)
         for cid, p in ranked
     )
     flags = fired_red_flags(kb, values)

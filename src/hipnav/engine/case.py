@@ -138,11 +138,11 @@ def parse_case(raw: object, kb: KnowledgeBase) -> Case:
 def _apply_implications(findings: dict[str, FindingValue], kb: KnowledgeBase) -> None:
     """A painful snap is a snap: fill implied findings the case left unknown (and the
     contrapositive). Contradictions are left as reported; the person knows best."""
+    implied_by = kb.implied_by
     for fid, value in list(findings.items()):
-        for implied in kb.findings[fid].implies:
-            if value is True and implied not in findings:
-                findings[implied] = True
-    for finding in kb.findings.values():
-        for implied in finding.implies:
-            if findings.get(implied) is False and finding.id not in findings:
-                findings[finding.id] = False
+        if value is True:
+            for implied in kb.findings[fid].implies:
+                findings.setdefault(implied, True)
+        elif value is False:
+            for implier in implied_by.get(fid, ()):
+                findings.setdefault(implier, False)

@@ -241,6 +241,20 @@ class KnowledgeBase:
         return self._urgency_ranks[level]
 
     @functools.cached_property
+    def levels_ascending(self) -> tuple[str, ...]:
+        """Urgency level ids, least urgent first."""
+        return tuple(sorted(self.urgency_ids, key=self.urgency_rank))
+
+    @functools.cached_property
+    def implied_by(self) -> dict[str, tuple[str, ...]]:
+        """For each implied finding, the findings that imply it (``implies:``)."""
+        out: dict[str, list[str]] = {}
+        for f in self.findings.values():
+            for implied in f.implies:
+                out.setdefault(implied, []).append(f.id)
+        return {k: tuple(v) for k, v in out.items()}
+
+    @functools.cached_property
     def typical_urgency_rank(self) -> dict[str, int]:
         """Each condition's typical urgency, as a rank (0 = least urgent)."""
         return {c.id: self.urgency_rank(c.typical_urgency) for c in self.conditions.values()}

@@ -27,7 +27,7 @@ class Urgency:
 
 def decide_urgency(kb: KnowledgeBase, probabilities: Mapping[str, float],
                    red_flags: Sequence[FiredRedFlag]) -> Urgency:
-    ranked_levels = sorted(kb.urgency_ids, key=kb.urgency_rank)  # least urgent first
+    ranked_levels = kb.levels_ascending  # least urgent first
     # P(no condition at exactly level L), then accumulate from the most urgent level down
     none_at = [1.0] * len(ranked_levels)
     typical = kb.typical_urgency_rank

@@ -105,11 +105,16 @@ class Reason:
             return "makes it less likely"
         return "makes it a little less likely"
 
-    def to_json(self) -> dict[str, object]:
+    @functools.cached_property
+    def _json(self) -> dict[str, object]:
         return {"finding": self.finding, "state": self.state, "text": self.text,
                 "likelihood_ratio": round(self.lr, 4), "direction": "for" if self.raises else "against",
                 "counted": self.counted, "is_rule": self.is_cluster, "note": self.note,
                 "source": self.source.to_json() if self.source else None}
+
+    def to_json(self) -> dict[str, object]:
+        """The reason as JSON (one shared dict per reason: callers must not change it)."""
+        return self._json
 
 
 @dataclass(frozen=True)
@@ -148,9 +153,21 @@ class Cause:
                 "reasons": [r.to_json() for r in self.reasons], "guide": self.guide_href}
 
 
+#: Reasons already worded, per knowledge base: a reason depends only on the knowledge base
+#: and the contribution (finding, state, LR, counted or not), and the same ones recur.
+_reasons: dict[int, tuple[KnowledgeBase, dict[Contribution, Reason]]] = {}
+
+
 def _reason(kb: KnowledgeBase, c: Contribution) -> Reason:
-    return Reason(c.finding, c.state, describe_contribution(kb, c), math.exp(c.log_lr), c.counted,
-                  c.is_cluster, c.note, source_of(kb, c.provenance) if c.provenance else None)
+    held = _reasons.get(id(kb))
+    if held is None or held[0] is not kb:
+        held = _reasons[id(kb)] = (kb, {})
+    reason = held[1].get(c)
+    if reason is None:
+        reason = held[1][c] = Reason(
+            c.finding, c.state, describe_contribution(kb, c), math.exp(c.log_lr), c.counted,
+            c.is_cluster, c.note, source_of(kb, c.provenance) if c.provenance else None)
+    return reason
 
 
 def explain_causes(result: Assessment, top: int | None = None) -> tuple[Cause, ...]:
