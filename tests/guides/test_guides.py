@@ -13,6 +13,7 @@ import pytest
 import yaml
 
 from hipnav.knowledge import guide as guides
+from hipnav.knowledge import guide_render
 from hipnav.knowledge.model import KnowledgeBase
 from tests.conftest import SHARED, run_hipnav
 
@@ -129,7 +130,7 @@ def test_sections_1_2_and_6_are_plain_language(kb, all_guides):
     low = []
     for g in all_guides.values():
         for key in guides.PLAIN_SECTIONS:
-            score = _flesch(guides.section_text(g, kb, key))
+            score = _flesch(guide_render.section_text(g, kb, key))
             if score < FLESCH_MIN:
                 low.append(f"{g.id}/{key}: {score:.1f}")
     assert not low, low
@@ -139,7 +140,7 @@ def test_sections_1_2_and_6_are_plain_language(kb, all_guides):
 
 def test_evidence_list_reflects_the_knowledge_base(kb, all_guides):
     for cid, cond in kb.conditions.items():
-        more, less = guides.evidence_items(kb, cid)
+        more, less = guide_render.evidence_items(kb, cid)
         assert more and less, cid
         assert all(i.lr > 1 for i in more) and all(i.lr < 1 for i in less)
         assert [abs(math.log(i.lr)) for i in more] == sorted((abs(math.log(i.lr)) for i in more), reverse=True)
@@ -154,7 +155,7 @@ def test_evidence_list_reflects_the_knowledge_base(kb, all_guides):
         for item in more + less:
             assert item.source is None or item.source in kb.references
             assert item.grade in ("A", "B", "C", "D")
-        rendered = guides.render_text(all_guides[cid], kb)
+        rendered = guide_render.render_text(all_guides[cid], kb)
         assert more[0].text.split("\n")[0][:30] in " ".join(rendered.split())
 
 
@@ -167,22 +168,22 @@ def test_evidence_list_follows_a_changed_figure(kb, all_guides):
     boosted = dataclasses.replace(ev, lr={**ev.lr, "yes": 99.0})
     changed = dataclasses.replace(cond, evidence=tuple(boosted if e is ev else e for e in cond.evidence))
     kb2 = dataclasses.replace(kb, conditions={**kb.conditions, "gluteal_tendinopathy": changed})
-    more, _ = guides.evidence_items(kb2, "gluteal_tendinopathy")
-    assert more[0].lr == 99.0 and more[0].text == guides._state_text(kb, "pain_lying_on_side", "yes")
-    assert "odds × 99" in guides.render_text(all_guides["gluteal_tendinopathy"], kb2)
+    more, _ = guide_render.evidence_items(kb2, "gluteal_tendinopathy")
+    assert more[0].lr == 99.0 and more[0].text == guide_render._state_text(kb, "pain_lying_on_side", "yes")
+    assert "odds × 99" in guide_render.render_text(all_guides["gluteal_tendinopathy"], kb2)
 
 
 # --- rendering ---------------------------------------------------------------------------------
 
 def test_html_is_escaped_and_links_citations(kb, all_guides):
     g = all_guides["fai"]
-    html = guides.render_html(g, kb)
+    html = guide_render.render_html(g, kb)
     assert html.count("<section") == 7
     assert "<svg" in html and "<title" in html
     for ref in g.citations:
         assert f'id="ref-{ref}"' in html and f'href="#ref-{ref}"' in html
     assert "[@" not in html and "{{" not in html
-    assert guides._inline_html("<script>x</script> **b**", {}, "") == "&lt;script&gt;x&lt;/script&gt; <strong>b</strong>"
+    assert guide_render._inline_html("<script>x</script> **b**", {}, "") == "&lt;script&gt;x&lt;/script&gt; <strong>b</strong>"
 
 
 def test_drawings_are_accessible_svg(all_guides):

@@ -16,7 +16,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from hipnav.knowledge import KnowledgeError, default
+    from hipnav.knowledge import KnowledgeError, default, guide_render
     from hipnav.knowledge import guide as guides
 
     try:
@@ -39,5 +39,5 @@ def run(args: argparse.Namespace) -> int:
               + ", ".join(sorted(all_guides)), file=sys.stderr)
         return 2
     width = args.width or min(100, shutil.get_terminal_size((88, 24)).columns)
-    sys.stdout.write(guides.render_text(guide, kb, width=max(40, width)))
+    sys.stdout.write(guide_render.render_text(guide, kb, width=max(40, width)))
     return 0

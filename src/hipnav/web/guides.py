@@ -14,6 +14,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from hipnav.knowledge import guide as guides
+from hipnav.knowledge import guide_render
 from hipnav.web.site import Site
 
 REGION_BLURB = {
@@ -63,11 +64,11 @@ async def page(request: Request) -> Response:
     condition = kb.conditions.get(cid)
     return _site(request).render(
         request, "guide.html", guide=guide,
-        sections=guides.render_sections_html(guide, kb),
-        drawing=guides.drawing_svg(guide),
+        sections=guide_render.render_sections_html(guide, kb),
+        drawing=guide_render.drawing_svg(guide),
         medical_name=condition.name if condition else guide.title,
         region_slug=guides.REGION_SLUGS[guide.region],
-        disclaimer_guide=guides.DISCLAIMER,
+        disclaimer_guide=guide_render.DISCLAIMER,
     )
 
 
