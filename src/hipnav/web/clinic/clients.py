@@ -22,6 +22,19 @@ def not_found() -> HTTPException:
     return HTTPException(404, "There is no such record.")
 
 
+async def owned_client(request: Request) -> tuple[Any, Any, str, Any]:
+    """The acting practitioner, the store, and the client the path names, which must be
+    theirs: another practitioner's client is a 404 like a missing one (and is audited)."""
+    who = auth.me(request)
+    store = clinic(request).store
+    cid = request.path_params["client_id"]
+    try:
+        client = await db(store.clients.get, who.actor, cid)
+    except NotFound:
+        raise not_found() from None
+    return who, store, cid, client
+
+
 def _fields(form: Any) -> dict[str, str]:
     """The client fields the form sent (a field left out is left as it was)."""
     return {k: str(form.get(k) or "") for k in EDITABLE if k in form}
@@ -69,13 +82,7 @@ async def client_page(request: Request) -> Response:
 
 @auth.page
 async def client_edit(request: Request) -> Response:
-    who = auth.me(request)
-    store = clinic(request).store
-    cid = request.path_params["client_id"]
-    try:
-        client = await db(store.clients.get, who.actor, cid)
-    except NotFound:
-        raise not_found() from None
+    who, store, cid, client = await owned_client(request)
     if request.method == "GET":
         values = {k: "" if getattr(client, k) is None else str(getattr(client, k)) for k in EDITABLE}
         return clinic(request).render(request, "clinic/client_form.html", client=client, values=values,
@@ -108,13 +115,7 @@ async def client_export(request: Request) -> Response:
 @auth.page
 async def client_delete(request: Request) -> Response:
     """Confirm, then delete the client and everything recorded about them."""
-    who = auth.me(request)
-    store = clinic(request).store
-    cid = request.path_params["client_id"]
-    try:
-        client = await db(store.clients.get, who.actor, cid)
-    except NotFound:
-        raise not_found() from None
+    who, store, cid, client = await owned_client(request)
     if request.method == "GET":
         return clinic(request).render(request, "clinic/client_delete.html", client=client, error=None)
     typed = str(auth.form_of(request).get("confirm") or "").strip()

@@ -14,7 +14,7 @@ from hipnav.outcomes.psfs import ANCHORS as PSFS_ANCHORS
 from hipnav.outcomes.psfs import MAX_ACTIVITIES
 from hipnav.store import InvalidInput, NotFound
 from hipnav.web.clinic import auth
-from hipnav.web.clinic.clients import not_found
+from hipnav.web.clinic.clients import not_found, owned_client
 from hipnav.web.clinic.context import clinic, db
 
 STEMS = {"pain": PAIN_STEM, "function": FUNCTION_STEM, "qol": "Quality of life in the last week"}
@@ -50,13 +50,7 @@ def _read(form: Any) -> tuple[dict[str, Any], dict[str, Any]]:
 
 @auth.page
 async def visit_new(request: Request) -> Response:
-    who = auth.me(request)
-    store = clinic(request).store
-    cid = request.path_params["client_id"]
-    try:
-        client = await db(store.clients.get, who.actor, cid)
-    except NotFound:
-        raise not_found() from None
+    who, store, cid, client = await owned_client(request)
     if request.method == "GET":
         values: dict[str, Any] = {"visit_date": date.today().isoformat()}
         previous = await db(store.visits.list, who.actor, cid)
