@@ -4,7 +4,8 @@ One network per condition D (conditions are independent variables in hipnav):
 
     Setting -> D -> E   for every evidence node E
 
-``Setting`` carries the three care settings (P(D | setting) is the setting's prior). An
+``Setting`` carries the three care settings, each with the age known or not (P(D | S) is
+the setting's prior, normalised for age when it is known). An
 evidence node is a finding outside any family, a family of correlated findings (its states
 are the joint configurations of its members), or a cluster rule (its states are the number
 of criteria met). Each node's CPD is built so that P(e | D=1) / P(e | D=0) equals exp of
@@ -50,7 +51,7 @@ class ExportedNetworks:
     def _network(self, j: int) -> DiscreteBayesianNetwork:
         m = self.model
         net = DiscreteBayesianNetwork([("S", "D")] + [("D", name) for name in self.nodes])
-        n_set = len(m.settings)
+        n_set = len(m.prior_logit)  # setting x (age known or not): observed context
         prior = 1 / (1 + np.exp(-m.prior_logit[:, j]))
         cpds = [TabularCPD("S", n_set, [[1 / n_set]] * n_set),
                 TabularCPD("D", 2, [1 - prior, prior], evidence=["S"], evidence_card=[n_set])]

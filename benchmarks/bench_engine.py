@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from cases import random_cases  # noqa: E402
 from hipnav.assessment import default_model  # noqa: E402
 from hipnav.engine import encode, information_gain, next_question, parse_case, probabilities  # noqa: E402
-from hipnav.engine.posterior import batch_probabilities, encode_batch, score_rows, setting_row  # noqa: E402
+from hipnav.engine.posterior import batch_probabilities, encode_batch, prior_row, score_rows  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -117,7 +117,7 @@ def main() -> None:
     for c in cases[:n_cmp]:
         rows_c = score_rows(model, encode(model, c.values()))
         t0 = time.perf_counter()
-        exact = nets.posteriors(setting_row(model, c.setting), rows_c)
+        exact = nets.posteriors(prior_row(model, c), rows_c)
         times.append(time.perf_counter() - t0)
         diffs.append(np.abs(exact - probabilities(model, c)).max())
     pg = statistics.median(times) * 1e6

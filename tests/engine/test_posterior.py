@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from hipnav.engine import CaseError, explain, parse_case, probabilities
+from hipnav.engine.model import StateKey
 from hipnav.engine.posterior import batch_probabilities, encode_batch, setting_row
 
 
@@ -157,3 +158,26 @@ def test_a_count_the_publication_lacks_is_shown_as_an_estimate(tiny_model, tiny_
     case = parse_case({"age": 10, "findings": {"snapping": False}}, tiny_kb)
     rule = next(c for c in explain(tiny_model, case, "alpha").contributions if c.is_cluster)
     assert rule.provenance.is_estimate and "positive result" in rule.provenance.estimate
+
+
+def test_age_lrs_average_one_over_each_settings_consulters(model, kb):
+    """Knowing the age redistributes a setting's prior; it does not inflate it (the young
+    majority of a sports clinic is already in the sports priors)."""
+    age_rows = {b: model.index[StateKey("age", b)] for b in kb.findings["age"].states}
+    for k, setting in enumerate(model.settings):
+        mix = kb.age_mix[setting]
+        for j, cond in enumerate(model.conditions):
+            average = sum(share * math.exp(model.log_lr[age_rows[b], j] - model.age_log_norm[k, j])
+                          for b, share in mix.items())
+            assert average == pytest.approx(1.0), (setting, cond)
+
+
+def test_explanation_adds_up_to_the_posterior_with_age_in_any_setting(model, kb):
+    for setting in model.settings:
+        case = parse_case({"age": 25, "sex": "male", "setting": setting,
+                           "findings": {"loc_groin": True, "agg_running": True, "fever": False}}, kb)
+        probs = probabilities(model, case)
+        for j, cond in enumerate(model.conditions):
+            expl = explain(model, case, cond)
+            total = math.log(_odds(expl.prior)) + sum(c.log_lr for c in expl.counted)
+            assert math.log(_odds(probs[j])) == pytest.approx(total), (setting, cond)

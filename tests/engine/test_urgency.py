@@ -38,3 +38,10 @@ def test_risk_is_probability_that_at_least_one_condition_at_that_level_is_presen
     assert abs(result.urgency.risk_by_level["emergency"] - p["gamma"]) < 1e-12
     expected = 1 - (1 - p["gamma"]) * (1 - p["beta"])
     assert abs(result.urgency.risk_by_level["routine_medical"] - expected) < 1e-12
+
+
+def test_an_uninformative_adult_is_self_care_in_every_setting(model, kb):
+    for setting in model.settings:
+        for age in (25, 45, 70):
+            result = assess(parse_case({"age": age, "setting": setting, "findings": {}}, kb), model)
+            assert result.urgency.level == "self_care", (setting, age)

@@ -50,7 +50,8 @@ def explain(model: CompiledModel, case: Case, condition: str,
     case's already encoded evidence states (see :func:`~hipnav.engine.posterior.encode`)."""
     kb = model.kb
     j = model.conditions.index(condition)
-    setting = model.settings[setting_row(model, case.setting)]
+    setting_index = setting_row(model, case.setting)
+    setting = model.settings[setting_index]
     prior = kb.conditions[condition].priors[setting]
     rows = encode(model, case.values()) if states is None else states
     weight = model.log_lr_columns[j]
@@ -72,6 +73,14 @@ def explain(model: CompiledModel, case: Case, condition: str,
                                             is_cluster=True))
                 continue
             ev = model.evidence.get((condition, key.finding))
+            if key.finding == "age" and ev is not None:
+                # the age LR as it acts here: relative to the setting's own consulters
+                shift = w - float(model.age_log_norm[setting_index, j])
+                if abs(shift) > 1e-12:
+                    name = model.kb.settings[setting].lower()
+                    out.append(Contribution("age", key.state, shift, True, ev.provenance,
+                                            f"compared with everyone of any age seen in {name}"))
+                continue
             if ev is None or ev.lr.get(key.state, 1.0) == 1.0:
                 continue
             note = None

@@ -45,7 +45,13 @@ class CompiledModel:
     kb: KnowledgeBase
     conditions: tuple[str, ...]
     settings: tuple[str, ...]
-    prior_logit: FloatArray  # [settings, conditions]
+    # [2 x settings, conditions]: row s is setting s's prior; row S + s the same prior for a
+    # case whose age is known, less ``age_log_norm`` (see below).
+    prior_logit: FloatArray
+    # [settings, conditions]: log of each condition's age LR averaged over the setting's age
+    # mix (meta.yaml). Subtracting it when the age is known makes the age LRs average 1 over
+    # the setting's own consulters, so age redistributes the setting's prior, never inflates it.
+    age_log_norm: FloatArray
     states: tuple[StateKey, ...]
     index: dict[StateKey, int]
     log_lr: FloatArray  # [states, conditions]
@@ -146,9 +152,18 @@ def compile_model(kb: KnowledgeBase) -> CompiledModel:
                 config_row[tuple(chosen)] = len(rows)
                 rows.append(pos[chosen].max(axis=0) + neg[chosen].min(axis=0))
     row_log_lr = np.array(rows)
+    age_norm = np.zeros_like(prior)
+    if "age" in kb.findings:
+        for k, setting in enumerate(settings):
+            mix = kb.age_mix.get(setting)
+            if mix:
+                for band, share in mix.items():
+                    age_norm[k] += share * np.exp(w[keys.index(StateKey("age", band))])
+                age_norm[k] = np.log(age_norm[k])
     plain = {(k.finding, k.state): i for i, k in enumerate(keys) if not k.is_cluster and not k.masked_by}
     return CompiledModel(
-        kb=kb, conditions=conditions, settings=settings, prior_logit=prior,
+        kb=kb, conditions=conditions, settings=settings,
+        prior_logit=np.vstack([prior, prior - age_norm]), age_log_norm=age_norm,
         states=tuple(keys), index={k: i for i, k in enumerate(keys)}, log_lr=w,
         log_lr_pos=pos, log_lr_neg=neg, group=group,
         family_ids=family_ids, clusters_of={k: tuple(v) for k, v in clusters_of.items()},

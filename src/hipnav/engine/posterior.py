@@ -65,6 +65,12 @@ def setting_row(model: CompiledModel, setting: str | None) -> int:
     return model.settings.index(setting or model.kb.default_setting)
 
 
+def prior_row(model: CompiledModel, case: Case) -> int:
+    """The row of ``model.prior_logit`` for this case: its setting, and whether its age is
+    known (then the age LRs are normalised over the setting's consulters)."""
+    return setting_row(model, case.setting) + (len(model.settings) if case.age is not None else 0)
+
+
 def log_odds_shift(model: CompiledModel, states: Sequence[int]) -> FloatArray:
     """Sum of the evidence groups' log LRs, one per condition."""
     rows = score_rows(model, states)
@@ -76,7 +82,7 @@ def log_odds_shift(model: CompiledModel, states: Sequence[int]) -> FloatArray:
 def logits(model: CompiledModel, case: Case, states: Sequence[int] | None = None) -> FloatArray:
     if states is None:
         states = encode(model, case.values())
-    return model.prior_logit[setting_row(model, case.setting)] + log_odds_shift(model, states)
+    return model.prior_logit[prior_row(model, case)] + log_odds_shift(model, states)
 
 
 def probabilities(model: CompiledModel, case: Case, states: Sequence[int] | None = None) -> FloatArray:
@@ -88,11 +94,11 @@ def probabilities(model: CompiledModel, case: Case, states: Sequence[int] | None
 
 
 def encode_batch(model: CompiledModel, cases: Sequence[Case]) -> tuple[IntArray, IntArray, IntArray]:
-    """Cases as (indptr, scoring rows, setting rows) for :func:`batch_probabilities`."""
+    """Cases as (indptr, scoring rows, prior rows) for :func:`batch_probabilities`."""
     rows = [score_rows(model, encode(model, c.values())) for c in cases]
     indptr = np.cumsum([0] + [len(r) for r in rows])
     flat = np.fromiter((x for r in rows for x in r), dtype=np.intp, count=int(indptr[-1]))
-    settings = np.array([setting_row(model, c.setting) for c in cases], dtype=np.intp)
+    settings = np.array([prior_row(model, c) for c in cases], dtype=np.intp)
     return indptr, flat, settings
 
 
@@ -101,7 +107,8 @@ def batch_probabilities(model: CompiledModel, indptr: IntArray, rows: IntArray,
     """Posteriors for many cases at once ([cases, conditions]).
 
     Cases come in compressed sparse row form: the scoring rows of case ``k`` (from
-    :func:`score_rows`) are ``rows[indptr[k]:indptr[k + 1]]``, its setting ``settings[k]``.
+    :func:`score_rows`) are ``rows[indptr[k]:indptr[k + 1]]``, its prior row (from
+    :func:`prior_row`) ``settings[k]``.
     Each condition's shift is one weighted bincount over a contiguous column, which keeps the
     gathers in cache.
     """

@@ -200,6 +200,30 @@ def _findings(root: Path, problems: _Problems, refs: set[str]) -> dict[str, Find
     return out
 
 
+def _age_mix(settings: list[dict[str, Any]], findings: dict[str, Finding], problems: _Problems,
+             refs: set[str]) -> tuple[dict[str, dict[str, float]], dict[str, Provenance]]:
+    """Each setting's consulters by age band: optional, but then over every band, summing to 1."""
+    mixes: dict[str, dict[str, float]] = {}
+    provenance: dict[str, Provenance] = {}
+    bands = set(findings["age"].states) if "age" in findings else set()
+    for setting in settings:
+        mix = setting.get("age_mix")
+        if mix is None:
+            continue
+        where = f"meta.yaml: settings.{setting.get('id')}.age_mix"
+        if (not isinstance(mix, dict) or set(mix) != bands
+                or not all(_number(v) and v >= 0 for v in mix.values())
+                or abs(sum(mix.values()) - 1) > 0.02):
+            problems.add(where, f"needs a share (>= 0) for each age band {sorted(bands)}, summing to 1")
+            continue
+        mixes[setting["id"]] = {b: float(v) for b, v in mix.items()}
+        prov = {"source": setting.get("age_mix_source"), "estimate": setting.get("age_mix_estimate")}
+        if "age_mix_grade" in setting:
+            prov["grade"] = setting["age_mix_grade"]
+        provenance[setting["id"]] = _provenance(prov, where, problems, refs)
+    return mixes, provenance
+
+
 def _lr(value: Any, where: str, problems: _Problems) -> float:
     if not _number(value) or not LR_RANGE[0] <= value <= LR_RANGE[1]:
         problems.add(where, f"likelihood ratio must be a number in {list(LR_RANGE)}, got {value!r}")
@@ -313,6 +337,7 @@ def load(root: Path | str | None = None) -> KnowledgeBase:
     references = _references(root, problems)
     refs = set(references)
     findings = _findings(root, problems, refs)
+    age_mix, age_mix_provenance = _age_mix(meta.get("settings", []), findings, problems, refs)
     conditions = _conditions(root, problems, findings, refs, settings, level_ids)
 
     families: dict[str, Family] = {}
@@ -400,7 +425,7 @@ def load(root: Path | str | None = None) -> KnowledgeBase:
         default_setting=str(meta.get("default_setting")), urgency_levels=levels,
         findings=findings, conditions=conditions, families=families, clusters=clusters,
         red_flags=red_flags, triage=TriagePolicy(thresholds, tprov), references=references,
-        screening=screening,
+        screening=screening, age_mix=age_mix, age_mix_provenance=age_mix_provenance,
     )
 
 

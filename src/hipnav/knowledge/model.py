@@ -234,6 +234,9 @@ class KnowledgeBase:
     triage: TriagePolicy
     references: dict[str, Reference]
     screening: tuple[str, ...] = ()  # red-flag screening questions, asked first, in order
+    # Each setting's consulters by age band (meta.yaml), with the reason for the figures.
+    age_mix: dict[str, dict[str, float]] = field(default_factory=dict)
+    age_mix_provenance: dict[str, Provenance] = field(default_factory=dict)
     guides: dict[str, object] = field(default_factory=dict)
 
     def urgency_rank(self, level: str) -> int:
