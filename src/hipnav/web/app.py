@@ -104,9 +104,9 @@ def create_app(model: CompiledModel | None = None, *, max_body_bytes: int = MAX_
     site = make_site(model or default_model())
     pages = Pages(site)
     routes: list[BaseRoute] = [
+        *Api(site).routes(),  # first: the busiest routes, matched in order on every request
         *pages.routes(),
         *IntakePages(site, pages).routes(),
-        *Api(site).routes(),
         *guide_routes,
         *_extension_routes(extensions),
         Mount("/static", app=StaticFiles(directory=STATIC_DIR), name="static"),
