@@ -16,7 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from hipnav.store import Store
+from hipnav.store import Actor, Store
+
+#: The password of every test account (the practitioner fixtures below).
+PASSWORD = "correct horse battery"
 
 PG_ADMIN_URL = os.environ.get("HIPNAV_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres")
 TABLES = ("sign_in_failure", "web_session", "audit_event", "outcome_visit", "assessment", "client",
@@ -109,3 +112,18 @@ def fast_password_hashing(monkeypatch: pytest.MonkeyPatch, request: pytest.Fixtu
 def register_markers(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "real_argon2: keep production Argon2 parameters")
     config.addinivalue_line("markers", "slow: takes more than a few seconds (durability, concurrency)")
+
+
+@pytest.fixture
+def admin(store: Store) -> Actor:
+    return store.accounts.create(None, "admin", PASSWORD, display_name="Admin").actor()
+
+
+@pytest.fixture
+def alice(store: Store, admin: Actor) -> Actor:
+    return store.accounts.create(admin, "alice", PASSWORD, display_name="Alice A").actor()
+
+
+@pytest.fixture
+def bob(store: Store, admin: Actor) -> Actor:
+    return store.accounts.create(admin, "bob", PASSWORD, display_name="Bob B").actor()

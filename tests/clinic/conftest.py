@@ -18,13 +18,24 @@ import pytest
 from starlette.applications import Starlette
 
 from hipnav.store import Actor, Store
-from tests.dbs import backend, db_url, fast_password_hashing, pg_store, pg_url, register_markers, store
+from tests.dbs import (
+    PASSWORD,
+    admin,
+    alice,
+    backend,
+    bob,
+    db_url,
+    fast_password_hashing,
+    pg_store,
+    pg_url,
+    register_markers,
+    store,
+)
 
 warnings.filterwarnings("ignore", message=r"Using `httpx` with `starlette\.testclient`")
 from starlette.testclient import TestClient  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
-PASSWORD = "correct horse battery"
 SECRET = b"test secret key, not for production use"
 
 
@@ -59,19 +70,6 @@ def web(app: Starlette) -> Iterator[TestClient]:
         yield c
 
 
-@pytest.fixture
-def admin(store: Store) -> Actor:
-    return store.accounts.create(None, "admin", PASSWORD, display_name="Admin").actor()
-
-
-@pytest.fixture
-def alice(store: Store, admin: Actor) -> Actor:
-    return store.accounts.create(admin, "alice", PASSWORD, display_name="Alice A").actor()
-
-
-@pytest.fixture
-def bob(store: Store, admin: Actor) -> Actor:
-    return store.accounts.create(admin, "bob", PASSWORD, display_name="Bob B").actor()
 
 
 def sign_in(client: TestClient, username: str, password: str = PASSWORD) -> str:
