@@ -64,10 +64,16 @@ def test_red_flag_rules_cover_the_emergencies_of_the_brief(kb):
         {"history_of_cancer": True, "weight_loss_unexplained": True},
         {"age": 12, "limp": True, "loc_knee": True},
         {"loc_groin": True, "onset_after_training_increase": True, "exam_hop_pain": True},
+        # worsening running pain: a femoral-neck stress fracture until shown otherwise
+        {"agg_running": True, "pain_worsening": True},
+        {"agg_running": True, "pain_worsening": True, "loc_groin": True, "loc_lateral_hip": True},
     ]
     for values in urgent:
         levels = {kb.urgency_rank(f.urgency) for f in fired_red_flags(kb, values)}
         assert levels and max(levels) >= kb.urgency_rank("urgent"), values
+    # ... but lateral hip pain alone is the gluteal tendons or the ITB, not the femoral neck
+    lateral = {"agg_running": True, "pain_worsening": True, "loc_lateral_hip": True}
+    assert "running_pain_progressive" not in {f.id for f in fired_red_flags(kb, lateral)}
 
 
 def test_kb_check_reports_coverage():

@@ -30,6 +30,11 @@ OLD = {"finding": "age", "gte": 65}
         ({"finding": "sex", "is": "female"}, {"sex": "female"}, True),
         ({"finding": "sex", "is": "female"}, {"sex": "male"}, False),
         ({"finding": "lab_crp_mg_l", "gt": 20}, {"lab_crp_mg_l": 20.0}, False),
+        # is_not: two-valued, so a missing answer lets a safety rule fire
+        ({"finding": "fever", "is_not": True}, {}, True),
+        ({"finding": "fever", "is_not": True}, {"fever": False}, True),
+        ({"finding": "fever", "is_not": True}, {"fever": True}, False),
+        ({"all": [OLD, {"finding": "fever", "is_not": True}]}, {"age": 70}, True),
     ],
 )
 def test_three_valued_logic(raw, values, expected):
@@ -39,7 +44,8 @@ def test_three_valued_logic(raw, values, expected):
 @pytest.mark.parametrize(
     "raw",
     [[], {"all": []}, {"all": FEVER}, {"finding": "fever"}, {"finding": "age", "gte": "old"},
-     {"finding": "age", "gte": 1, "lt": 5}, {"not": FEVER, "extra": 1}, {"whatever": 1}],
+     {"finding": "age", "gte": 1, "lt": 5}, {"not": FEVER, "extra": 1}, {"whatever": 1},
+     {"finding": "fever", "is": True, "is_not": False}],
 )
 def test_malformed_predicates_are_refused(raw):
     with pytest.raises(PredicateError):
@@ -54,6 +60,8 @@ def test_malformed_predicates_are_refused(raw):
         ({"any": [FEVER, OLD]}, set()),
         ({"any": [{"all": [FEVER, OLD]}, FEVER]}, {"fever"}),
         ({"not": FEVER}, set()),
+        ({"finding": "fever", "is_not": True}, set()),
+        ({"all": [OLD, {"finding": "fever", "is_not": True}]}, {"age"}),
     ],
 )
 def test_required_findings_are_those_without_which_it_cannot_be_true(raw, required):

@@ -29,7 +29,7 @@ class PredicateError(ValueError):
 
 @dataclass(frozen=True)
 class Predicate:
-    op: str  # "is", "gte", "gt", "lte", "lt", "all", "any", "not"
+    op: str  # "is", "is_not", "gte", "gt", "lte", "lt", "all", "any", "not"
     finding: str | None = None
     value: Value | None = None
     parts: tuple[Predicate, ...] = ()
@@ -69,6 +69,13 @@ class Predicate:
                 observed = f.get(fid)  # type: ignore[arg-type]
                 return None if observed is None else bool(observed == value)
             return equals
+        if op == "is_not":
+            # Two-valued on purpose: true unless the case reports this value. Safety rules use
+            # it for "unless something else explains it", so that a missing answer lets the
+            # rule fire instead of silencing it.
+            def differs(f: Mapping[str, Value]) -> Truth:
+                return f.get(fid) != value  # type: ignore[arg-type]
+            return differs
         compare = _COMPARE[op]
         threshold = float(value)  # type: ignore[arg-type]
 
@@ -85,6 +92,8 @@ class Predicate:
     def required_findings(self) -> frozenset[str]:
         """Findings that must be known for the predicate to be true: a quick filter before
         evaluating (a rule whose required findings the case lacks cannot fire)."""
+        if self.op == "is_not":
+            return frozenset()  # true when the finding is unknown
         if self.finding is not None:
             return frozenset({self.finding})
         if self.op == "all":
@@ -109,6 +118,8 @@ class Predicate:
             return "not " + self.parts[0].describe()
         if self.op == "is":
             return f"{self.finding} is {self.value}"
+        if self.op == "is_not":
+            return f"{self.finding} is not reported {self.value}"
         sym = {"gte": "≥", "gt": ">", "lte": "≤", "lt": "<"}[self.op]
         return f"{self.finding} {sym} {self.value}"
 
@@ -130,12 +141,12 @@ def parse(raw: object, where: str) -> Predicate:
     if "finding" not in raw:
         raise PredicateError(f"{where}: expected 'finding', 'all', 'any' or 'not', got {sorted(raw)}")
     ops = [k for k in raw if k != "finding"]
-    if len(ops) != 1 or ops[0] not in ("is", *_COMPARE):
+    if len(ops) != 1 or ops[0] not in ("is", "is_not", *_COMPARE):
         raise PredicateError(
-            f"{where}: a finding predicate needs exactly one of is/gte/gt/lte/lt, got {ops}"
+            f"{where}: a finding predicate needs exactly one of is/is_not/gte/gt/lte/lt, got {ops}"
         )
     op = ops[0]
     value = raw[op]
-    if op != "is" and (isinstance(value, bool) or not isinstance(value, int | float)):
+    if op not in ("is", "is_not") and (isinstance(value, bool) or not isinstance(value, int | float)):
         raise PredicateError(f"{where}: '{op}' needs a number, got {value!r}")
     return Predicate(op=op, finding=str(raw["finding"]), value=value)
