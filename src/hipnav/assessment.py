@@ -13,6 +13,7 @@ from typing import NamedTuple
 from hipnav.engine import Case, CompiledModel, Explanation, Question, compile_model, encode, explain
 from hipnav.engine import next_question as _next_question
 from hipnav.engine import probabilities as _probabilities
+from hipnav.engine.explanation import evidence_groups, explanation_table
 from hipnav.knowledge import default as default_kb
 from hipnav.triage import FiredRedFlag, Urgency, decide_urgency, fired_red_flags
 
@@ -22,8 +23,11 @@ DISCLAIMER = ("hipnav informs care; it does not replace a clinician. If you are 
 
 @functools.lru_cache(maxsize=1)
 def default_model() -> CompiledModel:
-    """The shipped knowledge base, compiled once per process."""
-    return compile_model(default_kb())
+    """The shipped knowledge base, compiled once per process, with its explanations built
+    (so that a server's first request is as fast as the rest)."""
+    model = compile_model(default_kb())
+    explanation_table(model)
+    return model
 
 
 class RankedCondition(NamedTuple):
@@ -49,8 +53,13 @@ class Assessment:
     def kb_version(self) -> str:
         return self.model.kb.version
 
+    @functools.cached_property
+    def evidence_groups(self) -> tuple[tuple[int, ...], ...]:
+        """The encoded states by family: the same for every condition explained."""
+        return evidence_groups(self.model, self.states)
+
     def explain(self, condition: str) -> Explanation:
-        return explain(self.model, self.case, condition, self.states)
+        return explain(self.model, self.case, condition, self.states, self.evidence_groups)
 
     def next_question(self, question_set: str = "patient") -> Question | None:
         return _next_question(self.model, self.case, question_set)

@@ -1,11 +1,22 @@
 """Why a condition got its probability: each piece of evidence's log likelihood ratio,
-its source and its evidence grade, and which overlapping findings were counted once."""
+its source and its evidence grade, and which overlapping findings were counted once.
+
+What a piece of evidence says about a condition depends only on the model, except for two
+things a case decides: whether a finding is the strongest of its family in the case (then it
+is counted, else it "overlaps with" the one that is), and, for age, the case's setting. So
+every contribution is built once per model (:class:`ExplanationTable`) and explaining a case
+is a lookup per observed evidence state and a sort: the web API explains the three most
+likely causes of every request, and building the same few hundred objects again each time
+cost more than the assessment itself.
+"""
 
 from __future__ import annotations
 
 import math
+import weakref
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from operator import attrgetter
 
 from hipnav.engine.case import Case
 from hipnav.engine.model import CompiledModel
@@ -22,6 +33,11 @@ class Contribution:
     provenance: Provenance | None
     note: str | None = None
     is_cluster: bool = False
+    # the order of an explanation: counted first, then the strongest (set from the fields)
+    order: tuple[bool, float] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "order", (not self.counted, -abs(self.log_lr)))
 
     @property
     def lr(self) -> float:
@@ -44,53 +60,142 @@ class Explanation:
         return tuple(c for c in self.contributions if c.counted)
 
 
-def explain(model: CompiledModel, case: Case, condition: str,
-            states: Sequence[int] | None = None) -> Explanation:
-    """Every piece of evidence behind one condition's posterior. ``states`` may pass the
-    case's already encoded evidence states (see :func:`~hipnav.engine.posterior.encode`)."""
-    kb = model.kb
-    j = model.conditions.index(condition)
-    setting_index = setting_row(model, case.setting)
-    setting = model.settings[setting_index]
-    prior = kb.conditions[condition].priors[setting]
-    rows = encode(model, case.values()) if states is None else states
-    weight = model.log_lr_columns[j]
-    by_group: dict[int, list[int]] = {}
-    for r in rows:
-        by_group.setdefault(model.group_list[r], []).append(r)
-    out: list[Contribution] = []
-    for members in by_group.values():
-        best_pos = max(members, key=weight.__getitem__)
-        best_neg = min(members, key=weight.__getitem__)
-        for r in members:
+@dataclass(frozen=True, eq=False)
+class _Row:
+    """What one evidence state says about one condition, in every case it can occur in."""
+
+    fixed: Contribution | None = None  # a rule's count, or a finding taken up by a rule
+    counted: Contribution | None = None  # the finding when it is the strongest of its family
+    by_setting: tuple[Contribution | None, ...] | None = None  # age, relative to each setting
+    overlaps: dict[str, Contribution] = field(default_factory=dict)  # stronger finding -> it
+
+    def alone(self, setting_index: int) -> Contribution | None:
+        """The contribution when no other state of its family is observed."""
+        if self.by_setting is not None:
+            return self.by_setting[setting_index]
+        return self.counted or self.fixed
+
+
+@dataclass(frozen=True, eq=False)
+class ExplanationTable:
+    """Every contribution of a model, built once: ``rows[j][r]`` is what evidence state
+    ``r`` says about condition ``j`` (absent when it says nothing)."""
+
+    model: CompiledModel
+    rows: tuple[dict[int, _Row], ...]
+
+    def overlap(self, j: int, r: int, stronger: str) -> Contribution:
+        """State ``r``'s contribution when ``stronger`` of its family is counted instead."""
+        row = self.rows[j][r]
+        c = row.overlaps.get(stronger)
+        if c is None:
+            assert row.counted is not None
+            model = self.model
             key = model.states[r]
+            ev = model.evidence[model.conditions[j], key.finding]
+            c = row.overlaps[stronger] = Contribution(
+                key.finding, key.state, math.log(ev.lr[key.state]), False, ev.provenance,
+                f"overlaps with {stronger} (same family of findings), counted once")
+        return c
+
+
+def build_table(model: CompiledModel) -> ExplanationTable:
+    kb = model.kb
+    rows: list[dict[int, _Row]] = []
+    for j, condition in enumerate(model.conditions):
+        weight = model.log_lr_columns[j]
+        mine: dict[int, _Row] = {}
+        for r, key in enumerate(model.states):
             w = weight[r]
             if key.is_cluster:
                 cl = kb.clusters[key.finding]
                 if condition in cl.conditions:
-                    out.append(Contribution(cl.id, key.state, w, True, cl.provenance_for(int(key.state)),
-                                            f"{key.state} of {len(cl.criteria)} criteria met",
-                                            is_cluster=True))
+                    mine[r] = _Row(fixed=Contribution(
+                        cl.id, key.state, w, True, cl.provenance_for(int(key.state)),
+                        f"{key.state} of {len(cl.criteria)} criteria met", is_cluster=True))
                 continue
             ev = model.evidence.get((condition, key.finding))
             if key.finding == "age" and ev is not None:
                 # the age LR as it acts here: relative to the setting's own consulters
-                shift = w - float(model.age_log_norm[setting_index, j])
-                if abs(shift) > 1e-12:
-                    name = model.kb.settings[setting].lower()
-                    out.append(Contribution("age", key.state, shift, True, ev.provenance,
-                                            f"compared with everyone of any age seen in {name}"))
+                by_setting: list[Contribution | None] = []
+                for k, setting in enumerate(model.settings):
+                    shift = w - float(model.age_log_norm[k, j])
+                    name = kb.settings[setting].lower()
+                    by_setting.append(
+                        Contribution("age", key.state, shift, True, ev.provenance,
+                                     f"compared with everyone of any age seen in {name}")
+                        if abs(shift) > 1e-12 else None)
+                mine[r] = _Row(by_setting=tuple(by_setting))
                 continue
             if ev is None or ev.lr.get(key.state, 1.0) == 1.0:
                 continue
-            note = None
-            counted = (w > 0 and r == best_pos) or (w < 0 and r == best_neg)
             if w == 0.0:  # the finding's LR is taken up by a cluster rule
-                note = "counted within the " + ", ".join(sorted(key.masked_by)) + " rule"
-            elif not counted:
-                stronger = model.states[best_pos if w > 0 else best_neg].finding
-                note = f"overlaps with {stronger} (same family of findings), counted once"
-            out.append(Contribution(key.finding, key.state, w if counted else math.log(ev.lr[key.state]),
-                                    counted, ev.provenance, note))
-    out.sort(key=lambda c: (not c.counted, -abs(c.log_lr)))
+                mine[r] = _Row(fixed=Contribution(
+                    key.finding, key.state, math.log(ev.lr[key.state]), False, ev.provenance,
+                    "counted within the " + ", ".join(sorted(key.masked_by)) + " rule"))
+            else:
+                mine[r] = _Row(counted=Contribution(key.finding, key.state, w, True, ev.provenance))
+        rows.append(mine)
+    return ExplanationTable(model, tuple(rows))
+
+
+_tables: weakref.WeakKeyDictionary[CompiledModel, ExplanationTable] = weakref.WeakKeyDictionary()
+
+
+def explanation_table(model: CompiledModel) -> ExplanationTable:
+    """The model's explanation table, built on first use (``default_model`` builds it at once)."""
+    table = _tables.get(model)
+    if table is None:
+        table = _tables[model] = build_table(model)
+    return table
+
+
+def evidence_groups(model: CompiledModel, states: Sequence[int]) -> tuple[tuple[int, ...], ...]:
+    """A case's evidence states by family (a state outside any family is a group of its own),
+    in the order first seen: the same for every condition, so worked out once per case."""
+    by_group: dict[int, list[int]] = {}
+    group = model.group_list
+    for r in states:
+        by_group.setdefault(group[r], []).append(r)
+    return tuple(tuple(members) for members in by_group.values())
+
+
+_ORDER = attrgetter("order")
+
+
+def explain(model: CompiledModel, case: Case, condition: str,
+            states: Sequence[int] | None = None,
+            groups: Sequence[Sequence[int]] | None = None) -> Explanation:
+    """Every piece of evidence behind one condition's posterior. ``states`` may pass the
+    case's already encoded evidence states (see :func:`~hipnav.engine.posterior.encode`),
+    ``groups`` the same by family (:func:`evidence_groups`)."""
+    j = model.conditions.index(condition)
+    setting_index = setting_row(model, case.setting)
+    prior = model.kb.conditions[condition].priors[model.settings[setting_index]]
+    if groups is None:
+        groups = evidence_groups(model, encode(model, case.values()) if states is None else states)
+    table = explanation_table(model)
+    mine = table.rows[j]
+    weight = model.log_lr_columns[j]
+    out: list[Contribution] = []
+    for members in groups:
+        if len(members) == 1:
+            row = mine.get(members[0])
+            if row is not None and (c := row.alone(setting_index)) is not None:
+                out.append(c)
+            continue
+        best_pos = max(members, key=weight.__getitem__)
+        best_neg = min(members, key=weight.__getitem__)
+        for r in members:
+            row = mine.get(r)
+            if row is None:
+                continue
+            if row.counted is not None:
+                best = best_pos if weight[r] > 0 else best_neg
+                out.append(row.counted if r == best else
+                           table.overlap(j, r, model.states[best].finding))
+                continue
+            if (c := row.alone(setting_index)) is not None:
+                out.append(c)
+    out.sort(key=_ORDER)
     return Explanation(condition, prior.p, prior.provenance, tuple(out))

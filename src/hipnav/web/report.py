@@ -154,20 +154,22 @@ class Cause:
 
 
 #: Reasons already worded, per knowledge base: a reason depends only on the knowledge base
-#: and the contribution (finding, state, LR, counted or not), and the same ones recur.
-_reasons: dict[int, tuple[KnowledgeBase, dict[Contribution, Reason]]] = {}
+#: and the contribution. The engine builds each contribution once per model
+#: (hipnav.engine.explanation.ExplanationTable), so they are looked up by identity, far
+#: cheaper than hashing their fields; an entry holds its contribution, so the id stays its own.
+_reasons: dict[int, tuple[KnowledgeBase, dict[int, tuple[Contribution, Reason]]]] = {}
 
 
 def _reason(kb: KnowledgeBase, c: Contribution) -> Reason:
     held = _reasons.get(id(kb))
     if held is None or held[0] is not kb:
         held = _reasons[id(kb)] = (kb, {})
-    reason = held[1].get(c)
-    if reason is None:
-        reason = held[1][c] = Reason(
-            c.finding, c.state, describe_contribution(kb, c), math.exp(c.log_lr), c.counted,
-            c.is_cluster, c.note, source_of(kb, c.provenance) if c.provenance else None)
-    return reason
+    pair = held[1].get(id(c))
+    if pair is None or pair[0] is not c:
+        reason = Reason(c.finding, c.state, describe_contribution(kb, c), math.exp(c.log_lr), c.counted,
+                        c.is_cluster, c.note, source_of(kb, c.provenance) if c.provenance else None)
+        pair = held[1][id(c)] = (c, reason)
+    return pair[1]
 
 
 def explain_causes(result: Assessment, top: int | None = None) -> tuple[Cause, ...]:
