@@ -181,3 +181,29 @@ def test_explanation_adds_up_to_the_posterior_with_age_in_any_setting(model, kb)
             expl = explain(model, case, cond)
             total = math.log(_odds(expl.prior)) + sum(c.log_lr for c in expl.counted)
             assert math.log(_odds(probs[j])) == pytest.approx(total), (setting, cond)
+
+
+@pytest.mark.parametrize(
+    ("age", "findings", "count"),
+    [
+        # branch 2: restricted internal rotation and an ESR of 45 mm/h or less
+        (67, {"exam_ir_restricted": True, "lab_esr_mm_h": 12}, 1),
+        # branch 1: rotation kept but painful, short morning stiffness (age > 50 by population)
+        (58, {"exam_ir_restricted": False, "exam_ir_painful": True, "morning_stiffness_short": True}, 1),
+        (58, {"exam_ir_restricted": False, "exam_ir_painful": False, "morning_stiffness_short": True}, 0),
+    ],
+)
+def test_acr_hip_oa_criteria_replace_the_examined_findings(model, kb, age, findings, count):
+    """The real knowledge base's ACR rule (Altman 1991) is used whole from age 51; the age
+    LR still counts on its own."""
+    case = parse_case({"age": age, "findings": findings}, kb)
+    contributions = explain(model, case, "hip_oa").contributions
+    rule = [c for c in contributions if c.is_cluster and c.finding == "acr_hip_oa_clinical"]
+    assert [c.state for c in rule] == [str(count)]
+    counted = {c.finding for c in contributions if c.counted}
+    assert "age" in counted and not counted & set(findings)
+
+
+def test_acr_hip_oa_criteria_are_not_used_in_younger_people(model, kb):
+    case = parse_case({"age": 30, "findings": {"exam_ir_restricted": True, "lab_esr_mm_h": 12}}, kb)
+    assert not any(c.is_cluster for c in explain(model, case, "hip_oa").contributions)
