@@ -4,26 +4,38 @@ Bodies are decoded with msgspec (several times faster than the standard library)
 validated by the same :func:`hipnav.engine.parse_case` the command line uses, so the API
 refuses exactly what ``hipnav assess`` refuses, with the field named. Errors are JSON of one
 shape, ``{"error": code, "field": name, "message": text}``; no stack trace ever leaves.
+
+Each endpoint is a plain ASGI app (:class:`Endpoint`): it reads the body, calls its handler
+and sends the JSON bytes, without Starlette's request and response objects. The API is the
+busiest part of the app and its work per request is a few tens of microseconds, so those
+objects, the router and the exception middleware were a large share of it. The endpoints
+are registered as ordinary Starlette routes (which answer a wrong method with 405 and
+``Allow``, and an unknown path with 404), and :class:`ApiFirst` hands an exact match
+straight to its endpoint ahead of the router; either way the same endpoint answers.
 """
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
+from urllib.parse import parse_qsl
 
 import msgspec
-from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from hipnav.assessment import assess
 from hipnav.engine import CaseError, next_question, parse_case
 from hipnav.web.forms import check_case_shape
+from hipnav.web.guard import BodyTooLarge
 from hipnav.web.intake import control_character, read_text, text_problem
 from hipnav.web.openapi import openapi_schema
 from hipnav.web.report import DEFAULT_EXPLAIN, assessment_json
 from hipnav.web.site import Site
 
 _encoder = msgspec.json.Encoder()
+_decode = msgspec.json.decode
 
 
 class JSONResponse(Response):
@@ -34,33 +46,44 @@ class JSONResponse(Response):
 
 
 class ApiError(Exception):
-    def __init__(self, status: int, code: str, field: str, message: str) -> None:
+    def __init__(self, status: int, code: str, field: str | None, message: str) -> None:
         super().__init__(message)
         self.status, self.code, self.field, self.message = status, code, field, message
 
+    def body(self) -> bytes:
+        return error_json(self.code, self.field, self.message)
+
     def response(self) -> JSONResponse:
-        return error_response(self.status, self.code, self.field, self.message)
+        return JSONResponse(self.body(), status_code=self.status)
+
+
+def error_json(code: str, field: str | None, message: str) -> bytes:
+    """The one shape of every API error."""
+    return _encoder.encode({"error": code, "field": field, "message": message})
 
 
 def error_response(status: int, code: str, field: str | None, message: str) -> JSONResponse:
-    return JSONResponse({"error": code, "field": field, "message": message}, status_code=status)
+    return JSONResponse(error_json(code, field, message), status_code=status)
 
 
-async def read_json(request: Request) -> Any:
-    body = await request.body()
+def decode_json(body: bytes) -> Any:
+    """A request body as JSON, or a 400 saying why it is not."""
     if not body.strip():
         raise ApiError(400, "invalid_json", "body", "The body is empty: send a JSON object.")
     try:
-        return msgspec.json.decode(body)
+        return _decode(body)
     except msgspec.DecodeError as exc:
         raise ApiError(400, "invalid_json", "body", f"The body is not valid JSON: {exc}") from None
     except UnicodeDecodeError:  # msgspec checks UTF-8 inside strings with the codec's own error
         raise ApiError(400, "invalid_json", "body", "The body is not valid JSON: it is not UTF-8.") from None
 
 
-def explain_count(request: Request) -> int | None:
-    """The ``explain`` query parameter: how many causes to explain (``all`` for every one)."""
-    text = request.query_params.get("explain")
+def explain_count(query_string: bytes) -> int | None:
+    """The ``explain`` query parameter: how many causes to explain (``all`` for every one).
+    Read as Starlette reads a query (the last value of a repeated name wins)."""
+    if not query_string:
+        return DEFAULT_EXPLAIN
+    text = dict(parse_qsl(query_string.decode("latin-1"), keep_blank_values=True)).get("explain")
     if text is None:
         return DEFAULT_EXPLAIN
     if text == "all":
@@ -68,6 +91,72 @@ def explain_count(request: Request) -> int | None:
     if text.isdigit() and len(text) <= 4:
         return int(text)
     raise ApiError(422, "invalid_parameter", "explain", "must be a whole number or 'all'")
+
+
+class ClientGone(Exception):
+    """The client disconnected before its body arrived: there is no one to answer."""
+
+
+async def read_body(receive: Receive) -> bytes:
+    """The whole request body (the guard has already refused one over the size limit)."""
+    message = await receive()
+    if message["type"] != "http.request":
+        raise ClientGone
+    body: bytes = message.get("body", b"")
+    if not message.get("more_body", False):  # the usual case: one message
+        return body
+    chunks = [body]
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            raise ClientGone
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body", False):
+            return b"".join(chunks)
+
+
+Handler = Callable[[Scope, bytes], Awaitable[bytes]]
+_JSON = (b"content-type", b"application/json")
+
+
+class Endpoint:
+    """One API route as a plain ASGI app: the body in, the handler's JSON bytes out, an
+    :class:`ApiError` (or a body over the limit) as the error JSON."""
+
+    def __init__(self, handler: Handler, reads_body: bool) -> None:
+        self.handler = handler
+        self.reads_body = reads_body
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        status = 200
+        try:
+            content = await self.handler(scope, await read_body(receive) if self.reads_body else b"")
+        except ApiError as exc:
+            status, content = exc.status, exc.body()
+        except BodyTooLarge as exc:
+            status, content = 413, error_json("too_large", "body", exc.detail)
+        except ClientGone:
+            return
+        await send({"type": "http.response.start", "status": status,
+                    "headers": [(b"content-length", b"%d" % len(content)), _JSON]})
+        await send({"type": "http.response.body", "body": content})
+
+
+class ApiFirst:
+    """Middleware: a request for an API path with its method goes straight to its endpoint,
+    ahead of Starlette's exception middleware and router (which would reach the same one)."""
+
+    def __init__(self, app: ASGIApp, endpoints: dict[tuple[str, str], Endpoint]) -> None:
+        self.app = app
+        self.endpoints = endpoints
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and not scope.get("root_path"):
+            endpoint = self.endpoints.get((scope["method"], scope["path"]))
+            if endpoint is not None:
+                await endpoint(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
 
 
 class Api:
@@ -89,55 +178,55 @@ class Api:
                           "values": list(f.values) or None} for f in kb.findings.values()],
         })
         self._openapi = _encoder.encode(openapi_schema(kb))
-
-    def routes(self) -> list[Route]:
-        return [
-            Route("/api/v1/assess", self.assess, methods=["POST"]),
-            Route("/api/v1/next-question", self.next_question, methods=["POST"]),
-            Route("/api/v1/extract", self.extract, methods=["POST"]),
-            Route("/api/v1/conditions", self.conditions, methods=["GET"]),
-            Route("/api/v1/findings", self.findings, methods=["GET"]),
-            Route("/openapi.json", self.openapi, methods=["GET"]),
+        self._table: list[tuple[str, str, Endpoint]] = [
+            ("/api/v1/assess", "POST", Endpoint(self.assess, True)),
+            ("/api/v1/next-question", "POST", Endpoint(self.next_question, True)),
+            ("/api/v1/extract", "POST", Endpoint(self.extract, True)),
+            ("/api/v1/conditions", "GET", Endpoint(self.conditions, False)),
+            ("/api/v1/findings", "GET", Endpoint(self.findings, False)),
+            ("/openapi.json", "GET", Endpoint(self.openapi, False)),
         ]
 
-    def _case(self, raw: Any) -> Any:
-        check_case_shape(raw)
-        return parse_case(raw, self.site.kb)
+    def routes(self) -> list[Route]:
+        return [Route(path, endpoint, methods=[method]) for path, method, endpoint in self._table]
 
-    async def assess(self, request: Request) -> Response:
-        """A case in the shared format -> the result contract, with explanations."""
+    def endpoints(self) -> dict[tuple[str, str], Endpoint]:
+        """(method, path) -> endpoint, for :class:`ApiFirst` (HEAD answered as GET)."""
+        out = {(method, path): endpoint for path, method, endpoint in self._table}
+        out.update({("HEAD", path): e for path, method, e in self._table if method == "GET"})
+        return out
+
+    def _case(self, raw: Any, prefix: str = "") -> Any:
         try:
-            explain = explain_count(request)
-            case = self._case(await read_json(request))
-        except ApiError as exc:
-            return exc.response()
+            check_case_shape(raw)
+            return parse_case(raw, self.site.kb)
         except CaseError as exc:
-            return error_response(422, "invalid_case", exc.field, str(exc))
-        result = assess(case, self.site.model)
-        return JSONResponse(assessment_json(result, explain))
+            raise ApiError(422, "invalid_case", prefix + exc.field, str(exc)) from None
 
-    async def next_question(self, request: Request) -> Response:
+    async def assess(self, scope: Scope, body: bytes) -> bytes:
+        """A case in the shared format -> the result contract, with explanations."""
+        explain = explain_count(scope["query_string"])
+        case = self._case(decode_json(body))
+        result = assess(case, self.site.model)
+        return _encoder.encode(assessment_json(result, explain))
+
+    async def next_question(self, scope: Scope, body: bytes) -> bytes:
         """``{"case": ..., "question_set": ..., "skip": [...]}`` -> the question to ask next, or
         null when more questions would not help, with the red flags the case already raises."""
-        try:
-            body = await read_json(request)
-            if not isinstance(body, dict) or not isinstance(body.get("case"), dict):
-                raise ApiError(422, "invalid_case", "case", "is required and must be a JSON object")
-            unknown = sorted(set(body) - {"case", "question_set", "skip"})
-            if unknown:
-                raise ApiError(422, "invalid_parameter", unknown[0][:100], "is not a field of this request")
-            question_set = body.get("question_set", "patient")
-            if question_set not in ("patient", "clinician"):
-                raise ApiError(422, "invalid_parameter", "question_set", "must be 'patient' or 'clinician'")
-            skip = body.get("skip", [])
-            if not isinstance(skip, list) or not all(isinstance(s, str) and s in self.site.kb.findings
-                                                     for s in skip):
-                raise ApiError(422, "invalid_parameter", "skip", "must be a list of finding ids")
-            case = self._case(body["case"])
-        except ApiError as exc:
-            return exc.response()
-        except CaseError as exc:
-            return error_response(422, "invalid_case", f"case.{exc.field}", str(exc))
+        raw = decode_json(body)
+        if not isinstance(raw, dict) or not isinstance(raw.get("case"), dict):
+            raise ApiError(422, "invalid_case", "case", "is required and must be a JSON object")
+        unknown = sorted(set(raw) - {"case", "question_set", "skip"})
+        if unknown:
+            raise ApiError(422, "invalid_parameter", unknown[0][:100], "is not a field of this request")
+        question_set = raw.get("question_set", "patient")
+        if question_set not in ("patient", "clinician"):
+            raise ApiError(422, "invalid_parameter", "question_set", "must be 'patient' or 'clinician'")
+        skip = raw.get("skip", [])
+        if not isinstance(skip, list) or not all(isinstance(s, str) and s in self.site.kb.findings
+                                                 for s in skip):
+            raise ApiError(422, "invalid_parameter", "skip", "must be a list of finding ids")
+        case = self._case(raw["case"], "case.")
         model = self.site.model
         q = next_question(model, case, question_set, frozenset(skip))
         result = assess(case, model)
@@ -146,33 +235,29 @@ class Api:
             f = model.kb.findings[q.finding]
             question = {"finding": q.finding, "text": q.text, "reason": q.reason,
                         "gain_bits": round(q.gain_bits, 6), "how": f.how, "group": f.group}
-        return JSONResponse({
+        return _encoder.encode({
             "question": question,
             "urgency": result.urgency.level,
             "red_flags": [{"id": f.id, "message": f.message, "urgency": f.urgency} for f in result.red_flags],
         })
 
-    async def extract(self, request: Request) -> Response:
+    async def extract(self, scope: Scope, body: bytes) -> bytes:
         """``{"text": ..., "id": ...}`` -> the findings the text states (case-format ids and
         values), every mention behind them with its place in the text, and notes."""
-        try:
-            body = await read_json(request)
-            text, doc_id = _extract_request(body)
-        except ApiError as exc:
-            return exc.response()
+        text, doc_id = _extract_request(decode_json(body))
         result = (await read_text(text, self.site.kb)).to_dict()
         out: dict[str, Any] = {"id": doc_id} if doc_id is not None else {}
         out.update(findings=result["findings"], spans=result["spans"], messages=result.get("messages", []))
-        return JSONResponse(out)
+        return _encoder.encode(out)
 
-    async def conditions(self, request: Request) -> Response:
-        return JSONResponse(self._conditions)
+    async def conditions(self, scope: Scope, body: bytes) -> bytes:
+        return self._conditions
 
-    async def findings(self, request: Request) -> Response:
-        return JSONResponse(self._findings)
+    async def findings(self, scope: Scope, body: bytes) -> bytes:
+        return self._findings
 
-    async def openapi(self, request: Request) -> Response:
-        return JSONResponse(self._openapi)
+    async def openapi(self, scope: Scope, body: bytes) -> bytes:
+        return self._openapi
 
 
 def _extract_request(body: Any) -> tuple[str, str | None]:

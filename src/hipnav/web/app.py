@@ -29,7 +29,7 @@ from starlette.routing import BaseRoute, Mount
 from starlette.staticfiles import StaticFiles
 
 from hipnav.engine import CompiledModel
-from hipnav.web.api import Api, error_response
+from hipnav.web.api import Api, ApiFirst, error_response
 from hipnav.web.guard import MAX_BODY_BYTES, Guard
 from hipnav.web.guides import routes as guide_routes
 from hipnav.web.intake_pages import IntakePages
@@ -103,8 +103,9 @@ def create_app(model: CompiledModel | None = None, *, max_body_bytes: int = MAX_
 
     site = make_site(model or default_model())
     pages = Pages(site)
+    api = Api(site)
     routes: list[BaseRoute] = [
-        *Api(site).routes(),  # first: the busiest routes, matched in order on every request
+        *api.routes(),  # first: the busiest routes, matched in order on every request
         *pages.routes(),
         *IntakePages(site, pages).routes(),
         *guide_routes,
@@ -113,7 +114,8 @@ def create_app(model: CompiledModel | None = None, *, max_body_bytes: int = MAX_
     ]
     app = Starlette(
         routes=routes,
-        middleware=[Middleware(Guard, max_body_bytes=max_body_bytes)],
+        middleware=[Middleware(Guard, max_body_bytes=max_body_bytes),
+                    Middleware(ApiFirst, endpoints=api.endpoints())],  # see api.py
         exception_handlers={HTTPException: _http_error},  # other exceptions: see guard.py
         lifespan=_lifespan,
     )

@@ -181,7 +181,7 @@ class Pages:
     async def result_json(self, request: Request) -> Response:
         """The same result as JSON: the API's assess output, with the case it was made from."""
         try:
-            explain = explain_count(request)
+            explain = explain_count(request.scope["query_string"])
             state = self._state(request)
             result = self._assess(state)
         except ApiError as exc:
