@@ -79,10 +79,12 @@ class _Row:
 @dataclass(frozen=True, eq=False)
 class ExplanationTable:
     """Every contribution of a model, built once: ``rows[j][r]`` is what evidence state
-    ``r`` says about condition ``j`` (absent when it says nothing)."""
+    ``r`` says about condition ``j`` (absent when it says nothing); ``alone[s][j][r]`` the
+    same when ``r`` is the only state of its family in a case of setting ``s``."""
 
     model: CompiledModel
     rows: tuple[dict[int, _Row], ...]
+    alone: tuple[tuple[dict[int, Contribution], ...], ...]
 
     def overlap(self, j: int, r: int, stronger: str) -> Contribution:
         """State ``r``'s contribution when ``stronger`` of its family is counted instead."""
@@ -136,7 +138,9 @@ def build_table(model: CompiledModel) -> ExplanationTable:
             else:
                 mine[r] = _Row(counted=Contribution(key.finding, key.state, w, True, ev.provenance))
         rows.append(mine)
-    return ExplanationTable(model, tuple(rows))
+    alone = tuple(tuple({r: c for r, row in mine.items() if (c := row.alone(k)) is not None} for mine in rows)
+                  for k in range(len(model.settings)))
+    return ExplanationTable(model, tuple(rows), alone)
 
 
 _tables: weakref.WeakKeyDictionary[CompiledModel, ExplanationTable] = weakref.WeakKeyDictionary()
@@ -150,14 +154,15 @@ def explanation_table(model: CompiledModel) -> ExplanationTable:
     return table
 
 
-def evidence_groups(model: CompiledModel, states: Sequence[int]) -> tuple[tuple[int, ...], ...]:
-    """A case's evidence states by family (a state outside any family is a group of its own),
-    in the order first seen: the same for every condition, so worked out once per case."""
+def evidence_groups(model: CompiledModel, states: Sequence[int]) -> tuple[int | tuple[int, ...], ...]:
+    """A case's evidence states by family, in the order first seen: a state alone in its
+    group (outside any family, or the only one of its family observed) as itself, the others
+    as a tuple. The same for every condition, so worked out once per case."""
     by_group: dict[int, list[int]] = {}
     group = model.group_list
     for r in states:
         by_group.setdefault(group[r], []).append(r)
-    return tuple(tuple(members) for members in by_group.values())
+    return tuple(members[0] if len(members) == 1 else tuple(members) for members in by_group.values())
 
 
 _ORDER = attrgetter("order")
@@ -165,7 +170,7 @@ _ORDER = attrgetter("order")
 
 def explain(model: CompiledModel, case: Case, condition: str,
             states: Sequence[int] | None = None,
-            groups: Sequence[Sequence[int]] | None = None) -> Explanation:
+            groups: Sequence[int | tuple[int, ...]] | None = None) -> Explanation:
     """Every piece of evidence behind one condition's posterior. ``states`` may pass the
     case's already encoded evidence states (see :func:`~hipnav.engine.posterior.encode`),
     ``groups`` the same by family (:func:`evidence_groups`)."""
@@ -175,15 +180,16 @@ def explain(model: CompiledModel, case: Case, condition: str,
     if groups is None:
         groups = evidence_groups(model, encode(model, case.values()) if states is None else states)
     table = explanation_table(model)
-    mine = table.rows[j]
-    weight = model.log_lr_columns[j]
+    alone = table.alone[setting_index][j].get
     out: list[Contribution] = []
-    for members in groups:
-        if len(members) == 1:
-            row = mine.get(members[0])
-            if row is not None and (c := row.alone(setting_index)) is not None:
-                out.append(c)
+    append = out.append
+    for g in groups:
+        if g.__class__ is int:
+            if (c := alone(g)) is not None:
+                append(c)
             continue
+        mine, weight = table.rows[j], model.log_lr_columns[j]
+        members: tuple[int, ...] = g  # type: ignore[assignment]
         best_pos = max(members, key=weight.__getitem__)
         best_neg = min(members, key=weight.__getitem__)
         for r in members:
@@ -192,10 +198,8 @@ def explain(model: CompiledModel, case: Case, condition: str,
                 continue
             if row.counted is not None:
                 best = best_pos if weight[r] > 0 else best_neg
-                out.append(row.counted if r == best else
-                           table.overlap(j, r, model.states[best].finding))
-                continue
-            if (c := row.alone(setting_index)) is not None:
-                out.append(c)
+                append(row.counted if r == best else table.overlap(j, r, model.states[best].finding))
+            elif (c := row.alone(setting_index)) is not None:
+                append(c)
     out.sort(key=_ORDER)
     return Explanation(condition, prior.p, prior.provenance, tuple(out))

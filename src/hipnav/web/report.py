@@ -12,10 +12,14 @@ import functools
 import math
 from dataclasses import dataclass
 
+import msgspec
+
 from hipnav.assessment import Assessment
 from hipnav.describe import describe_contribution, provenance_label
 from hipnav.engine.explanation import Contribution
 from hipnav.knowledge.model import GRADE_MEANS, KnowledgeBase, Provenance
+
+_encoder = msgspec.json.Encoder()
 
 #: How many causes the JSON explains unless asked otherwise: the ones a reader looks at.
 DEFAULT_EXPLAIN = 3
@@ -38,15 +42,15 @@ class Source:
     def grade_means(self) -> str:
         return GRADE_MEANS.get(self.grade, "")
 
-    @functools.cached_property
-    def _json(self) -> dict[str, object]:
+    def to_json(self) -> dict[str, object]:
         return {"grade": self.grade, "label": self.label, "reference": self.ref_id,
                 "citation": self.citation, "link": self.link, "locator": self.locator,
                 "note": self.note, "estimate": self.estimate}
 
-    def to_json(self) -> dict[str, object]:
-        """The source as JSON (one shared dict per source: callers must not change it)."""
-        return self._json
+    @functools.cached_property
+    def json(self) -> msgspec.Raw:
+        """The source as encoded JSON, made once (see :attr:`Reason.json`)."""
+        return msgspec.Raw(_encoder.encode(self.to_json()))
 
 
 #: Sources already worded, per knowledge base: the same few hundred figures recur in every
@@ -105,16 +109,18 @@ class Reason:
             return "makes it less likely"
         return "makes it a little less likely"
 
-    @functools.cached_property
-    def _json(self) -> dict[str, object]:
+    def to_json(self) -> dict[str, object]:
         return {"finding": self.finding, "state": self.state, "text": self.text,
                 "likelihood_ratio": round(self.lr, 4), "direction": "for" if self.raises else "against",
                 "counted": self.counted, "is_rule": self.is_cluster, "note": self.note,
-                "source": self.source.to_json() if self.source else None}
+                "source": self.source.json if self.source else None}
 
-    def to_json(self) -> dict[str, object]:
-        """The reason as JSON (one shared dict per reason: callers must not change it)."""
-        return self._json
+    @functools.cached_property
+    def json(self) -> msgspec.Raw:
+        """The reason as encoded JSON, made once: a reason is the same in every result that
+        gives it, and the explanations are most of a result's bytes, so encoding them anew
+        for each request was a good part of its cost. msgspec writes it into a result as is."""
+        return msgspec.Raw(_encoder.encode(self.to_json()))
 
 
 @dataclass(frozen=True)
@@ -149,8 +155,8 @@ class Cause:
     def to_json(self) -> dict[str, object]:
         return {"condition": self.condition, "name": self.name, "plain_name": self.plain_name,
                 "probability": round(self.probability, 6), "typical_urgency": self.typical_urgency,
-                "prior": self.prior, "prior_source": self.prior_source.to_json(),
-                "reasons": [r.to_json() for r in self.reasons], "guide": self.guide_href}
+                "prior": self.prior, "prior_source": self.prior_source.json,
+                "reasons": [r.json for r in self.reasons], "guide": self.guide_href}
 
 
 #: Reasons already worded, per knowledge base: a reason depends only on the knowledge base
@@ -161,32 +167,35 @@ _reasons: dict[int, tuple[KnowledgeBase, dict[int, tuple[Contribution, Reason]]]
 
 
 def _reason(kb: KnowledgeBase, c: Contribution) -> Reason:
-    held = _reasons.get(id(kb))
-    if held is None or held[0] is not kb:
-        held = _reasons[id(kb)] = (kb, {})
-    pair = held[1].get(id(c))
-    if pair is None or pair[0] is not c:
-        reason = Reason(c.finding, c.state, describe_contribution(kb, c), math.exp(c.log_lr), c.counted,
-                        c.is_cluster, c.note, source_of(kb, c.provenance) if c.provenance else None)
-        pair = held[1][id(c)] = (c, reason)
-    return pair[1]
+    return Reason(c.finding, c.state, describe_contribution(kb, c), math.exp(c.log_lr), c.counted,
+                  c.is_cluster, c.note, source_of(kb, c.provenance) if c.provenance else None)
 
 
 def explain_causes(result: Assessment, top: int | None = None) -> tuple[Cause, ...]:
     """The ``top`` most likely causes (all when None), each with its explanation."""
     kb = result.model.kb
+    held = _reasons.get(id(kb))
+    if held is None or held[0] is not kb:
+        held = _reasons[id(kb)] = (kb, {})
+    worded = held[1]
     out = []
-    for d in result.differential[: top if top is not None else len(result.differential)]:
+    for d in result.top(top):
         expl = result.explain(d.condition)
+        reasons = []
+        for c in expl.contributions:
+            pair = worded.get(id(c))
+            if pair is None or pair[0] is not c:
+                pair = worded[id(c)] = (c, _reason(kb, c))
+            reasons.append(pair[1])
         out.append(Cause(d.condition, d.name, d.plain_name, d.probability, d.typical_urgency,
-                         expl.prior, source_of(kb, expl.prior_provenance),
-                         tuple(_reason(kb, c) for c in expl.contributions)))
+                         expl.prior, source_of(kb, expl.prior_provenance), tuple(reasons)))
     return tuple(out)
 
 
 def assessment_json(result: Assessment, explain: int | None = DEFAULT_EXPLAIN) -> dict[str, object]:
     """The result contract of the shared case format, plus the explanations of the ``explain``
-    most likely causes (all when None) and the disclaimer."""
+    most likely causes (all when None) and the disclaimer. The reasons in it are encoded JSON
+    already (``msgspec.Raw``): encode the whole with msgspec."""
     from hipnav.assessment import DISCLAIMER
 
     out = result.to_json()
