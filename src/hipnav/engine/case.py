@@ -75,6 +75,35 @@ def case_id_of(raw: object) -> str | None:
     return None
 
 
+@dataclass(frozen=True)
+class _Checks:
+    """What :func:`parse_case` asks of a knowledge base for every finding, looked up once:
+    a web server parses thousands of cases a second against the same vocabulary."""
+
+    bools: frozenset[str]  # yes/no case findings
+    ranges: dict[str, tuple[float, float]]  # numeric case findings: (min, max), open ends infinite
+    implying: frozenset[str]  # findings that imply another or are implied by one
+
+
+_checks: dict[int, tuple[KnowledgeBase, _Checks]] = {}
+
+
+def _checks_of(kb: KnowledgeBase) -> _Checks:
+    held = _checks.get(id(kb))
+    if held is None or held[0] is not kb:
+        case_findings = [f for f in kb.findings.values() if f.id not in DEMOGRAPHICS]
+        held = _checks[id(kb)] = (kb, _Checks(
+            bools=frozenset(f.id for f in case_findings if f.type == "bool"),
+            ranges={f.id: (-math.inf if f.min is None else f.min, math.inf if f.max is None else f.max)
+                    for f in case_findings if f.type == "number"},
+            implying=frozenset(f.id for f in kb.findings.values() if f.implies) | frozenset(kb.implied_by),
+        ))
+    return held[1]
+
+
+_PLAIN_NUMBERS = (int, float)
+
+
 def parse_case(raw: object, kb: KnowledgeBase) -> Case:
     """Validate a case (or a vignette whose ``case`` field holds one) against the vocabulary."""
     if isinstance(raw, dict) and isinstance(raw.get("case"), dict) and "findings" not in raw:
@@ -105,34 +134,54 @@ def parse_case(raw: object, kb: KnowledgeBase) -> Case:
     findings_raw = raw.get("findings", {})
     if not isinstance(findings_raw, dict):
         raise CaseError("findings", f"must be an object, got {type(findings_raw).__name__}")
+    checks = _checks_of(kb)
+    bools, ranges, isfinite = checks.bools, checks.ranges, math.isfinite
     findings: dict[str, FindingValue] = {}
     for fid, value in findings_raw.items():
-        where = f"findings.{fid}"
-        finding = kb.findings.get(fid)
-        if finding is None or fid in DEMOGRAPHICS:
-            hint = " (give it as the case's own field)" if fid in DEMOGRAPHICS else ""
-            raise CaseError(where, f"unknown finding id{hint}")
-        if value is None:  # explicitly unknown: the same as missing
-            continue
-        if finding.type == "bool":
-            if not isinstance(value, bool):
-                raise CaseError(where, f"must be true or false, got {value!r}")
-            findings[fid] = value
-        elif finding.type == "number":
-            if not _is_number(value) or not math.isfinite(value):
-                raise CaseError(where, f"must be a number ({finding.unit}), got {value!r}")
-            lo, hi = finding.min, finding.max
-            if (lo is not None and value < lo) or (hi is not None and value > hi):
-                raise CaseError(where, f"must be between {lo:g} and {hi:g} {finding.unit or ''}, "
-                                f"got {value}".rstrip())
+        # One look-up per finding in the usual case; anything else (unknown, null, a wrong
+        # type or value) goes through _finding_value, which words the error.
+        if value is True or value is False:
+            if fid in bools:
+                findings[fid] = value
+                continue
+        elif value.__class__ in _PLAIN_NUMBERS and (bounds := ranges.get(fid)) is not None \
+                and isfinite(value) and bounds[0] <= value <= bounds[1]:
             findings[fid] = float(value)
-        else:
-            raise CaseError(where, "is not a case finding")
-    _apply_implications(findings, kb)
+            continue
+        checked = _finding_value(kb, fid, value)
+        if checked is not None:
+            findings[fid] = checked
+    if not checks.implying.isdisjoint(findings):
+        _apply_implications(findings, kb)
     extra = {k: v for k, v in raw.items()
              if k not in ("format", "id", "age", "sex", "setting", "narrative", "findings")}
     return Case(cid, findings, float(age) if age is not None else None, sex, setting, narrative,
                 extra)
+
+
+def _finding_value(kb: KnowledgeBase, fid: str, value: object) -> FindingValue | None:
+    """One finding's value, validated: None when it is explicitly unknown; a
+    :class:`CaseError` naming ``findings.<id>`` when it is refused."""
+    where = f"findings.{fid}"
+    finding = kb.findings.get(fid)
+    if finding is None or fid in DEMOGRAPHICS:
+        hint = " (give it as the case's own field)" if fid in DEMOGRAPHICS else ""
+        raise CaseError(where, f"unknown finding id{hint}")
+    if value is None:  # explicitly unknown: the same as missing
+        return None
+    if finding.type == "bool":
+        if not isinstance(value, bool):
+            raise CaseError(where, f"must be true or false, got {value!r}")
+        return value
+    if finding.type == "number":
+        if not _is_number(value) or not math.isfinite(value):  # type: ignore[arg-type]
+            raise CaseError(where, f"must be a number ({finding.unit}), got {value!r}")
+        lo, hi = finding.min, finding.max
+        if (lo is not None and value < lo) or (hi is not None and value > hi):  # type: ignore[operator]
+            raise CaseError(where, f"must be between {lo:g} and {hi:g} {finding.unit or ''}, "
+                            f"got {value}".rstrip())
+        return float(value)  # type: ignore[arg-type]
+    raise CaseError(where, "is not a case finding")
 
 
 def _apply_implications(findings: dict[str, FindingValue], kb: KnowledgeBase) -> None:
