@@ -76,6 +76,10 @@ class _Row:
         return self.counted or self.fixed
 
 
+#: Family combinations remembered per condition and setting, at most (some 200 bytes each).
+_MAX_REMEMBERED = 500
+
+
 @dataclass(frozen=True, eq=False)
 class ExplanationTable:
     """Every contribution of a model, built once: ``rows[j][r]`` is what evidence state
@@ -85,6 +89,38 @@ class ExplanationTable:
     model: CompiledModel
     rows: tuple[dict[int, _Row], ...]
     alone: tuple[tuple[dict[int, Contribution], ...], ...]
+    # [setting][condition]: a family's observed states, in a case's order -> their
+    # contributions; filled as cases arrive (see :meth:`family`)
+    families: tuple[tuple[dict[tuple[int, ...], tuple[Contribution, ...]], ...], ...]
+
+    def family(self, j: int, members: tuple[int, ...], setting_index: int) -> tuple[Contribution, ...]:
+        """The contributions of a family's observed states to condition ``j``: the strongest
+        in each direction counted, the others noted as overlapping with it. Remembered: the
+        same few combinations of a family's findings recur in case after case, and working
+        one out costs ten look-ups. The order is the case's own (on equal weights the first
+        is counted), so it is part of the key; the memory is bounded all the same."""
+        known = self.families[setting_index][j]
+        found = known.get(members)
+        if found is not None:
+            return found
+        model = self.model
+        mine, weight = self.rows[j], model.log_lr_columns[j]
+        best_pos = max(members, key=weight.__getitem__)
+        best_neg = min(members, key=weight.__getitem__)
+        out = []
+        for r in members:
+            row = mine.get(r)
+            if row is None:
+                continue
+            if row.counted is not None:
+                best = best_pos if weight[r] > 0 else best_neg
+                out.append(row.counted if r == best else self.overlap(j, r, model.states[best].finding))
+            elif (c := row.alone(setting_index)) is not None:
+                out.append(c)
+        found = tuple(out)
+        if len(known) < _MAX_REMEMBERED:
+            known[members] = found
+        return found
 
     def overlap(self, j: int, r: int, stronger: str) -> Contribution:
         """State ``r``'s contribution when ``stronger`` of its family is counted instead."""
@@ -140,7 +176,9 @@ def build_table(model: CompiledModel) -> ExplanationTable:
         rows.append(mine)
     alone = tuple(tuple({r: c for r, row in mine.items() if (c := row.alone(k)) is not None} for mine in rows)
                   for k in range(len(model.settings)))
-    return ExplanationTable(model, tuple(rows), alone)
+    families: tuple[tuple[dict[tuple[int, ...], tuple[Contribution, ...]], ...], ...] = tuple(
+        tuple({} for _ in rows) for _ in model.settings)
+    return ExplanationTable(model, tuple(rows), alone, families)
 
 
 _tables: weakref.WeakKeyDictionary[CompiledModel, ExplanationTable] = weakref.WeakKeyDictionary()
@@ -188,18 +226,6 @@ def explain(model: CompiledModel, case: Case, condition: str,
             if (c := alone(g)) is not None:
                 append(c)
             continue
-        mine, weight = table.rows[j], model.log_lr_columns[j]
-        members: tuple[int, ...] = g  # type: ignore[assignment]
-        best_pos = max(members, key=weight.__getitem__)
-        best_neg = min(members, key=weight.__getitem__)
-        for r in members:
-            row = mine.get(r)
-            if row is None:
-                continue
-            if row.counted is not None:
-                best = best_pos if weight[r] > 0 else best_neg
-                append(row.counted if r == best else table.overlap(j, r, model.states[best].finding))
-            elif (c := row.alone(setting_index)) is not None:
-                append(c)
+        out += table.family(j, g, setting_index)  # type: ignore[arg-type]
     out.sort(key=_ORDER)
     return Explanation(condition, prior.p, prior.provenance, tuple(out))
