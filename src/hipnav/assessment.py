@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import functools
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
 from hipnav.engine import Case, CompiledModel, Explanation, Question, compile_model, encode, explain
 from hipnav.engine import next_question as _next_question
 from hipnav.engine import probabilities as _probabilities
-from hipnav.engine.explanation import evidence_groups, explanation_table
+from hipnav.engine.explanation import evidence_groups, explain_many, explanation_table
 from hipnav.knowledge import default as default_kb
 from hipnav.triage import FiredRedFlag, Urgency, decide_urgency, fired_red_flags
 
@@ -76,6 +77,10 @@ class Assessment:
 
     def explain(self, condition: str) -> Explanation:
         return explain(self.model, self.case, condition, self.states, self.evidence_groups)
+
+    def explain_many(self, conditions: Sequence[str]) -> tuple[Explanation, ...]:
+        """:meth:`explain` for several conditions, in one pass over the evidence."""
+        return explain_many(self.model, self.case, conditions, self.states, self.evidence_groups)
 
     def next_question(self, question_set: str = "patient") -> Question | None:
         return _next_question(self.model, self.case, question_set)

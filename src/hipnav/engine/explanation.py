@@ -16,6 +16,7 @@ import math
 import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import chain
 from operator import attrgetter
 
 from hipnav.engine.case import Case
@@ -76,33 +77,44 @@ class _Row:
         return self.counted or self.fixed
 
 
-#: Family combinations remembered per condition and setting, at most (some 200 bytes each).
-_MAX_REMEMBERED = 500
+#: Family combinations remembered per setting, at most (each a few kilobytes).
+_MAX_REMEMBERED = 2000
+
+#: What a state or family says about each condition: a tuple over ``model.conditions`` of
+#: the contributions to that condition (mostly none or one).
+PerCondition = tuple[tuple[Contribution, ...], ...]
 
 
 @dataclass(frozen=True, eq=False)
 class ExplanationTable:
     """Every contribution of a model, built once: ``rows[j][r]`` is what evidence state
-    ``r`` says about condition ``j`` (absent when it says nothing); ``alone[s][j][r]`` the
-    same when ``r`` is the only state of its family in a case of setting ``s``."""
+    ``r`` says about condition ``j`` (absent when it says nothing); ``alone[s][r]`` what
+    ``r`` says about every condition when it is the only state of its family in a case of
+    setting ``s``. Laid out by state, so a case's explanations of any number of conditions
+    are a look-up per observed state, then a column each."""
 
     model: CompiledModel
     rows: tuple[dict[int, _Row], ...]
-    alone: tuple[tuple[dict[int, Contribution], ...], ...]
-    # [setting][condition]: a family's observed states, in a case's order -> their
-    # contributions; filled as cases arrive (see :meth:`family`)
-    families: tuple[tuple[dict[tuple[int, ...], tuple[Contribution, ...]], ...], ...]
+    alone: tuple[tuple[PerCondition, ...], ...]
+    # [setting]: a family's observed states, in a case's order -> what they say about each
+    # condition; filled as cases arrive (see :meth:`family`)
+    families: tuple[dict[tuple[int, ...], PerCondition], ...]
 
-    def family(self, j: int, members: tuple[int, ...], setting_index: int) -> tuple[Contribution, ...]:
-        """The contributions of a family's observed states to condition ``j``: the strongest
-        in each direction counted, the others noted as overlapping with it. Remembered: the
-        same few combinations of a family's findings recur in case after case, and working
-        one out costs ten look-ups. The order is the case's own (on equal weights the first
+    def family(self, members: tuple[int, ...], setting_index: int) -> PerCondition:
+        """What a family's observed states say about each condition: the strongest in each
+        direction counted, the others noted as overlapping with it. Remembered: the same few
+        combinations of a family's findings recur in case after case, and working one out
+        costs some hundred look-ups. The order is the case's own (on equal weights the first
         is counted), so it is part of the key; the memory is bounded all the same."""
-        known = self.families[setting_index][j]
+        known = self.families[setting_index]
         found = known.get(members)
-        if found is not None:
-            return found
+        if found is None:
+            found = tuple(self._family(j, members, setting_index) for j in range(len(self.rows)))
+            if len(known) < _MAX_REMEMBERED:
+                known[members] = found
+        return found
+
+    def _family(self, j: int, members: tuple[int, ...], setting_index: int) -> tuple[Contribution, ...]:
         model = self.model
         mine, weight = self.rows[j], model.log_lr_columns[j]
         best_pos = max(members, key=weight.__getitem__)
@@ -117,10 +129,7 @@ class ExplanationTable:
                 out.append(row.counted if r == best else self.overlap(j, r, model.states[best].finding))
             elif (c := row.alone(setting_index)) is not None:
                 out.append(c)
-        found = tuple(out)
-        if len(known) < _MAX_REMEMBERED:
-            known[members] = found
-        return found
+        return tuple(out)
 
     def overlap(self, j: int, r: int, stronger: str) -> Contribution:
         """State ``r``'s contribution when ``stronger`` of its family is counted instead."""
@@ -174,11 +183,17 @@ def build_table(model: CompiledModel) -> ExplanationTable:
             else:
                 mine[r] = _Row(counted=Contribution(key.finding, key.state, w, True, ev.provenance))
         rows.append(mine)
-    alone = tuple(tuple({r: c for r, row in mine.items() if (c := row.alone(k)) is not None} for mine in rows)
-                  for k in range(len(model.settings)))
-    families: tuple[tuple[dict[tuple[int, ...], tuple[Contribution, ...]], ...], ...] = tuple(
-        tuple({} for _ in rows) for _ in model.settings)
-    return ExplanationTable(model, tuple(rows), alone, families)
+    nothing: PerCondition = ((),) * len(rows)
+    alone: list[tuple[PerCondition, ...]] = []
+    for k in range(len(model.settings)):
+        by_state = []
+        for r in range(len(model.states)):
+            says = tuple((c,) if (row := mine.get(r)) is not None and (c := row.alone(k)) is not None else ()
+                         for mine in rows)
+            by_state.append(says if any(says) else nothing)
+        alone.append(tuple(by_state))
+    families: tuple[dict[tuple[int, ...], PerCondition], ...] = tuple({} for _ in model.settings)
+    return ExplanationTable(model, tuple(rows), tuple(alone), families)
 
 
 _tables: weakref.WeakKeyDictionary[CompiledModel, ExplanationTable] = weakref.WeakKeyDictionary()
@@ -212,20 +227,27 @@ def explain(model: CompiledModel, case: Case, condition: str,
     """Every piece of evidence behind one condition's posterior. ``states`` may pass the
     case's already encoded evidence states (see :func:`~hipnav.engine.posterior.encode`),
     ``groups`` the same by family (:func:`evidence_groups`)."""
-    j = model.conditions.index(condition)
+    return explain_many(model, case, (condition,), states, groups)[0]
+
+
+def explain_many(model: CompiledModel, case: Case, conditions: Sequence[str],
+                 states: Sequence[int] | None = None,
+                 groups: Sequence[int | tuple[int, ...]] | None = None) -> tuple[Explanation, ...]:
+    """:func:`explain` for several conditions at once: the case's states are looked up once
+    for all of them."""
     setting_index = setting_row(model, case.setting)
-    prior = model.kb.conditions[condition].priors[model.settings[setting_index]]
+    setting = model.settings[setting_index]
     if groups is None:
         groups = evidence_groups(model, encode(model, case.values()) if states is None else states)
     table = explanation_table(model)
-    alone = table.alone[setting_index][j].get
-    out: list[Contribution] = []
-    append = out.append
-    for g in groups:
-        if g.__class__ is int:
-            if (c := alone(g)) is not None:
-                append(c)
-            continue
-        out += table.family(j, g, setting_index)  # type: ignore[arg-type]
-    out.sort(key=_ORDER)
-    return Explanation(condition, prior.p, prior.provenance, tuple(out))
+    alone = table.alone[setting_index]
+    says = [alone[g] if g.__class__ is int else table.family(g, setting_index)  # type: ignore[arg-type]
+            for g in groups]
+    out = []
+    for condition in conditions:
+        j = model.conditions.index(condition)
+        found = list(chain.from_iterable([said[j] for said in says]))
+        found.sort(key=_ORDER)
+        prior = model.kb.conditions[condition].priors[setting]
+        out.append(Explanation(condition, prior.p, prior.provenance, tuple(found)))
+    return tuple(out)

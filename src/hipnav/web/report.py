@@ -179,8 +179,8 @@ def explain_causes(result: Assessment, top: int | None = None) -> tuple[Cause, .
         held = _reasons[id(kb)] = (kb, {})
     worded = held[1]
     out = []
-    for d in result.top(top):
-        expl = result.explain(d.condition)
+    ranked = result.top(top)
+    for d, expl in zip(ranked, result.explain_many([d.condition for d in ranked]), strict=True):
         reasons = []
         for c in expl.contributions:
             pair = worded.get(id(c))
