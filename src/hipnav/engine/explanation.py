@@ -25,7 +25,7 @@ from hipnav.engine.posterior import encode, setting_row
 from hipnav.knowledge.model import Provenance
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # one object per contribution (see ExplanationTable): identity
 class Contribution:
     finding: str  # a finding id, or a cluster id when ``is_cluster``
     state: str
@@ -35,7 +35,7 @@ class Contribution:
     note: str | None = None
     is_cluster: bool = False
     # the order of an explanation: counted first, then the strongest (set from the fields)
-    order: tuple[bool, float] = field(init=False, repr=False, compare=False)
+    order: tuple[bool, float] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "order", (not self.counted, -abs(self.log_lr)))

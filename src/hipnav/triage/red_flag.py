@@ -18,7 +18,7 @@ class FiredRedFlag:
 
 def fired_red_flags(kb: KnowledgeBase, values: Mapping[str, object]) -> list[FiredRedFlag]:
     """The rules whose condition is definitely true (unknown is not true), most urgent first."""
-    known = values.keys()
+    known = set(values)  # a set: each rule's required findings are checked against it
     fired = [FiredRedFlag(rf.id, rf.urgency, rf.message, rf)
              for rf in kb.red_flags.values()
              if rf.when.required_findings <= known and rf.when.evaluate(values) is True]  # type: ignore[arg-type]

@@ -160,10 +160,10 @@ class Cause:
 
 
 #: Reasons already worded, per knowledge base: a reason depends only on the knowledge base
-#: and the contribution. The engine builds each contribution once per model
-#: (hipnav.engine.explanation.ExplanationTable), so they are looked up by identity, far
-#: cheaper than hashing their fields; an entry holds its contribution, so the id stays its own.
-_reasons: dict[int, tuple[KnowledgeBase, dict[int, tuple[Contribution, Reason]]]] = {}
+#: and the contribution, and the engine builds each contribution once per model
+#: (hipnav.engine.explanation.ExplanationTable) and compares them by identity, so a result's
+#: reasons are one dictionary look-up each.
+_reasons: dict[int, tuple[KnowledgeBase, dict[Contribution, Reason]]] = {}
 
 
 def _reason(kb: KnowledgeBase, c: Contribution) -> Reason:
@@ -181,14 +181,12 @@ def explain_causes(result: Assessment, top: int | None = None) -> tuple[Cause, .
     out = []
     ranked = result.top(top)
     for d, expl in zip(ranked, result.explain_many([d.condition for d in ranked]), strict=True):
-        reasons = []
-        for c in expl.contributions:
-            pair = worded.get(id(c))
-            if pair is None or pair[0] is not c:
-                pair = worded[id(c)] = (c, _reason(kb, c))
-            reasons.append(pair[1])
+        reasons = tuple(map(worded.get, expl.contributions))
+        if not all(reasons):  # first seen: word them
+            reasons = tuple(r or worded.setdefault(c, _reason(kb, c))
+                            for c, r in zip(expl.contributions, reasons, strict=True))
         out.append(Cause(d.condition, d.name, d.plain_name, d.probability, d.typical_urgency,
-                         expl.prior, source_of(kb, expl.prior_provenance), tuple(reasons)))
+                         expl.prior, source_of(kb, expl.prior_provenance), reasons))  # type: ignore[arg-type]
     return tuple(out)
 
 
