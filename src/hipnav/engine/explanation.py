@@ -235,6 +235,8 @@ def explain_many(model: CompiledModel, case: Case, conditions: Sequence[str],
                  groups: Sequence[int | tuple[int, ...]] | None = None) -> tuple[Explanation, ...]:
     """:func:`explain` for several conditions at once: the case's states are looked up once
     for all of them."""
+    if not conditions:
+        return ()
     setting_index = setting_row(model, case.setting)
     setting = model.settings[setting_index]
     if groups is None:

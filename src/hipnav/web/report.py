@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import math
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import msgspec
 
@@ -123,9 +124,9 @@ class Reason:
         return msgspec.Raw(_encoder.encode(self.to_json()))
 
 
-@dataclass(frozen=True)
-class Cause:
-    """A ranked condition with everything that explains its probability."""
+class Cause(NamedTuple):
+    """A ranked condition with everything that explains its probability (a named tuple,
+    quicker to make than a frozen dataclass: the API explains three in every answer)."""
 
     condition: str
     name: str
