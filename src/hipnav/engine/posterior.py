@@ -19,12 +19,11 @@ def encode(model: CompiledModel, values: Values) -> list[int]:
     """The evidence states a case's observed values select (rows of ``model.log_lr``)."""
     kb = model.kb
     live: dict[str, int] = {}
-    if not model.clusters_of.keys().isdisjoint(values):
-        for fid in values:
-            for cl_id in model.clusters_of.get(fid, ()):
-                if cl_id not in live:
-                    n = cluster_count(kb.clusters[cl_id], values)
-                    live[cl_id] = -1 if n is None else n
+    for fid in model.clusters_of.keys() & values.keys():  # (the order does not matter)
+        for cl_id in model.clusters_of[fid]:
+            if cl_id not in live:
+                n = cluster_count(kb.clusters[cl_id], values)
+                live[cl_id] = -1 if n is None else n
     bool_states, plain_states = model.bool_states, model.plain_states
     in_live: set[str] = set()
     for cl_id, n in live.items():

@@ -76,7 +76,10 @@ class Guard:
             if message["type"] == "http.response.start":
                 started = True
                 headers = list(message.get("headers", ()))
-                if not any(k == b"cache-control" for k, _ in headers):
+                for name, _ in headers:
+                    if name == b"cache-control":
+                        break
+                else:
                     headers.append(STATIC_CACHE if static else NO_STORE)
                 headers += SECURITY_HEADERS
                 message = {**message, "headers": headers}
