@@ -15,7 +15,7 @@ from typing import NamedTuple
 from hipnav.engine import Case, CompiledModel, Explanation, Question, compile_model, encode, explain
 from hipnav.engine import next_question as _next_question
 from hipnav.engine import probabilities as _probabilities
-from hipnav.engine.explanation import evidence_groups, explain_many, explanation_table
+from hipnav.engine.explanation import PerCondition, case_evidence, explain_many, explanation_table
 from hipnav.knowledge import default as default_kb
 from hipnav.triage import FiredRedFlag, Urgency, decide_urgency, fired_red_flags
 
@@ -71,16 +71,17 @@ class Assessment:
                                      c.typical_urgency) for j in self.ranking[:n])
 
     @functools.cached_property
-    def evidence_groups(self) -> tuple[int | tuple[int, ...], ...]:
-        """The encoded states by family: the same for every condition explained."""
-        return evidence_groups(self.model, self.states)
+    def evidence(self) -> list[PerCondition]:
+        """What the case's evidence says about every condition: the same for every
+        condition explained."""
+        return case_evidence(self.model, self.case, self.states)
 
     def explain(self, condition: str) -> Explanation:
-        return explain(self.model, self.case, condition, self.states, self.evidence_groups)
+        return explain(self.model, self.case, condition, self.states, self.evidence)
 
     def explain_many(self, conditions: Sequence[str]) -> tuple[Explanation, ...]:
         """:meth:`explain` for several conditions, in one pass over the evidence."""
-        return explain_many(self.model, self.case, conditions, self.states, self.evidence_groups)
+        return explain_many(self.model, self.case, conditions, self.states, self.evidence)
 
     def next_question(self, question_set: str = "patient") -> Question | None:
         return _next_question(self.model, self.case, question_set)

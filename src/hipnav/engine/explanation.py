@@ -16,8 +16,8 @@ import math
 import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from itertools import chain
 from operator import attrgetter
+from typing import NamedTuple
 
 from hipnav.engine.case import Case
 from hipnav.engine.model import CompiledModel
@@ -49,8 +49,7 @@ class Contribution:
         return "for" if self.log_lr > 0 else "against"
 
 
-@dataclass(frozen=True)
-class Explanation:
+class Explanation(NamedTuple):  # a named tuple: quick to make, several per request
     condition: str
     prior: float
     prior_provenance: Provenance
@@ -207,15 +206,33 @@ def explanation_table(model: CompiledModel) -> ExplanationTable:
     return table
 
 
-def evidence_groups(model: CompiledModel, states: Sequence[int]) -> tuple[int | tuple[int, ...], ...]:
-    """A case's evidence states by family, in the order first seen: a state alone in its
-    group (outside any family, or the only one of its family observed) as itself, the others
-    as a tuple. The same for every condition, so worked out once per case."""
-    by_group: dict[int, list[int]] = {}
-    group = model.group_list
+def case_evidence(model: CompiledModel, case: Case,
+                  states: Sequence[int] | None = None) -> list[PerCondition]:
+    """What a case's evidence says about every condition, in the case's order: one entry per
+    state outside any family (or alone in its family), one per family at the place of its
+    first observed state. The same for every condition explained, so worked out once per
+    case, in one pass over its states."""
+    if states is None:
+        states = encode(model, case.values())
+    table = explanation_table(model)
+    setting_index = setting_row(model, case.setting)
+    alone = table.alone[setting_index]
+    group, n_families = model.group_list, len(model.family_ids)
+    says: list[PerCondition] = []
+    families: dict[int, tuple[int, list[int]]] = {}  # family -> (its place in says, its states)
     for r in states:
-        by_group.setdefault(group[r], []).append(r)
-    return tuple(members[0] if len(members) == 1 else tuple(members) for members in by_group.values())
+        g = group[r]
+        if g >= n_families:
+            says.append(alone[r])
+        elif (seen := families.get(g)) is None:
+            families[g] = (len(says), [r])
+            says.append(alone[r])
+        else:
+            seen[1].append(r)
+    for at, members in families.values():
+        if len(members) > 1:
+            says[at] = table.family(tuple(members), setting_index)
+    return says
 
 
 _ORDER = attrgetter("order")
@@ -223,33 +240,28 @@ _ORDER = attrgetter("order")
 
 def explain(model: CompiledModel, case: Case, condition: str,
             states: Sequence[int] | None = None,
-            groups: Sequence[int | tuple[int, ...]] | None = None) -> Explanation:
+            evidence: Sequence[PerCondition] | None = None) -> Explanation:
     """Every piece of evidence behind one condition's posterior. ``states`` may pass the
     case's already encoded evidence states (see :func:`~hipnav.engine.posterior.encode`),
-    ``groups`` the same by family (:func:`evidence_groups`)."""
-    return explain_many(model, case, (condition,), states, groups)[0]
+    ``evidence`` what they say (:func:`case_evidence`)."""
+    return explain_many(model, case, (condition,), states, evidence)[0]
 
 
 def explain_many(model: CompiledModel, case: Case, conditions: Sequence[str],
                  states: Sequence[int] | None = None,
-                 groups: Sequence[int | tuple[int, ...]] | None = None) -> tuple[Explanation, ...]:
+                 evidence: Sequence[PerCondition] | None = None) -> tuple[Explanation, ...]:
     """:func:`explain` for several conditions at once: the case's states are looked up once
     for all of them."""
     if not conditions:
         return ()
-    setting_index = setting_row(model, case.setting)
-    setting = model.settings[setting_index]
-    if groups is None:
-        groups = evidence_groups(model, encode(model, case.values()) if states is None else states)
-    table = explanation_table(model)
-    alone = table.alone[setting_index]
-    says = [alone[g] if g.__class__ is int else table.family(g, setting_index)  # type: ignore[arg-type]
-            for g in groups]
+    if evidence is None:
+        evidence = case_evidence(model, case, states)
+    setting = model.settings[setting_row(model, case.setting)]
+    index, priors = model.conditions.index, model.kb.conditions
     out = []
     for condition in conditions:
-        j = model.conditions.index(condition)
-        found = list(chain.from_iterable([said[j] for said in says]))
-        found.sort(key=_ORDER)
-        prior = model.kb.conditions[condition].priors[setting]
+        j = index(condition)
+        found = sorted(sum([said[j] for said in evidence], ()), key=_ORDER)
+        prior = priors[condition].priors[setting]
         out.append(Explanation(condition, prior.p, prior.provenance, tuple(found)))
     return tuple(out)
