@@ -102,6 +102,7 @@ def _checks_of(kb: KnowledgeBase) -> _Checks:
 
 
 _PLAIN_NUMBERS = (int, float)
+_CASE_FIELDS = frozenset(("format", "id", "age", "sex", "setting", "narrative", "findings"))
 
 
 def parse_case(raw: object, kb: KnowledgeBase) -> Case:
@@ -153,8 +154,8 @@ def parse_case(raw: object, kb: KnowledgeBase) -> Case:
             findings[fid] = checked
     if not checks.implying.isdisjoint(findings):
         _apply_implications(findings, kb)
-    extra = {k: v for k, v in raw.items()
-             if k not in ("format", "id", "age", "sex", "setting", "narrative", "findings")}
+    extra = ({} if raw.keys() <= _CASE_FIELDS else
+             {k: v for k, v in raw.items() if k not in _CASE_FIELDS})
     return Case(cid, findings, float(age) if age is not None else None, sex, setting, narrative,
                 extra)
 

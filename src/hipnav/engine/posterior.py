@@ -55,8 +55,9 @@ def score_rows(model: CompiledModel, states: Sequence[int]) -> list[int]:
             rows.append(r)
         else:
             families.setdefault(group[s], []).append(s)
+    config_row = model.config_row
     for members in families.values():
-        rows.append(model.config_row[tuple(sorted(members))])
+        rows.append(config_row[(members[0],) if len(members) == 1 else tuple(sorted(members))])
     return rows
 
 
