@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -88,34 +88,36 @@ class Assessment:
 
     def to_json(self) -> dict[str, object]:
         """The result contract of shared/case-format/README.md (plus a few extra fields)."""
-        ids, probs, ranking = self.model.conditions, self.probabilities, self.ranking
         return {
             "id": self.case.id,
             "urgency": self.urgency.level,
             "red_flags": [{"id": f.id, "message": f.message, "urgency": f.urgency}
                           for f in self.red_flags],
-            "differential": [{"condition": ids[j], "probability": p}
-                             for j, p in zip(ranking, round6(map(probs.__getitem__, ranking)), strict=True)],
+            "differential": _differential(self.model.conditions, self.probabilities, self.ranking),
             "urgency_means": self.urgency.means,
             "knowledge_base_version": self.kb_version,
         }
 
 
-def round6(values: Iterable[float]) -> list[float]:
-    """``[round(v, 6) for v in values]``, the same floats at a sixth of the cost.
+def _differential(ids: Sequence[str], probs: Sequence[float],
+                  ranking: Sequence[int]) -> list[dict[str, object]]:
+    """The differential as JSON: each condition with its probability rounded to 6 decimals,
+    exactly as ``round(p, 6)`` would, at a fraction of its cost.
 
-    ``round`` converts through a decimal string; every result carries 25 of them. For v in
-    [0, 1], y = v * 1e6 is within 2**-33 of the exact product, so when y is not within 1e-4
-    of a tie, the nearest integer q to y is the correctly rounded 6-decimal value, and q / 1e6
-    (one correctly rounded division) is the float ``round`` returns. Near a tie, or outside
-    [0, 1], ``round`` itself decides.
+    ``round`` converts through a decimal string; every result rounds 25 probabilities. For p
+    in [0, 1], y = p * 1e6 is within 2**-33 of the exact product, so when y is not within
+    1e-4 of a tie, the nearest integer q to y is the correctly rounded 6-decimal value, and
+    q / 1e6 (one correctly rounded division) is the float ``round`` returns. Near a tie, or
+    outside [0, 1], ``round`` itself decides.
     """
     out = []
     floor = math.floor
-    for v in values:
-        y = v * 1e6
+    for j in ranking:
+        p = probs[j]
+        y = p * 1e6
         q = floor(y + 0.5)
-        out.append(q / 1e6 if 0.0 <= v <= 1.0 and -0.4999 <= y - q <= 0.4999 else round(v, 6))
+        exact = 0.0 <= p <= 1.0 and -0.4999 <= y - q <= 0.4999
+        out.append({"condition": ids[j], "probability": q / 1e6 if exact else round(p, 6)})
     return out
 
 
