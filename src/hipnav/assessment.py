@@ -105,10 +105,10 @@ def _differential(ids: Sequence[str], probs: Sequence[float],
     exactly as ``round(p, 6)`` would, at a fraction of its cost.
 
     ``round`` converts through a decimal string; every result rounds 25 probabilities. For p
-    in [0, 1], y = p * 1e6 is within 2**-33 of the exact product, so when y is not within
+    in (0, 1], y = p * 1e6 is within 2**-33 of the exact product, so when y is not within
     1e-4 of a tie, the nearest integer q to y is the correctly rounded 6-decimal value, and
     q / 1e6 (one correctly rounded division) is the float ``round`` returns. Near a tie, or
-    outside [0, 1], ``round`` itself decides.
+    outside (0, 1] (a zero keeps its sign), ``round`` itself decides.
     """
     out = []
     floor = math.floor
@@ -116,7 +116,7 @@ def _differential(ids: Sequence[str], probs: Sequence[float],
         p = probs[j]
         y = p * 1e6
         q = floor(y + 0.5)
-        exact = 0.0 <= p <= 1.0 and -0.4999 <= y - q <= 0.4999
+        exact = 0.0 < p <= 1.0 and -0.4999 <= y - q <= 0.4999
         out.append({"condition": ids[j], "probability": q / 1e6 if exact else round(p, 6)})
     return out
 

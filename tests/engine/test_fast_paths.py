@@ -1,0 +1,204 @@
+"""The request path's shortcuts give exactly what the plain algorithms give.
+
+Explanations come from a table built once per model, a family's combinations are
+remembered, valid findings take a one-look-up path through ``parse_case``, and the
+differential is rounded without ``round``. Each is checked here against the plain
+algorithm it replaces (written out below as the reference), on the shipped knowledge base
+and on many random cases, including the corners: families, cluster rules, age in every
+setting, null values, near-tie probabilities.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from typing import Any
+
+import pytest
+
+from hipnav.assessment import _differential, assess
+from hipnav.engine import CaseError, Contribution, encode, explain, parse_case
+from hipnav.engine.case import DEMOGRAPHICS, _apply_implications, _finding_value
+from hipnav.engine.explanation import build_table, explain_many
+from hipnav.engine.model import CompiledModel
+from hipnav.engine.posterior import setting_row
+from hipnav.knowledge.model import KnowledgeBase
+
+
+def reference_contributions(model: CompiledModel, case: Any, condition: str) -> list[tuple[Any, ...]]:
+    """The explanation as first written: every state looked at for every condition."""
+    kb = model.kb
+    j = model.conditions.index(condition)
+    setting_index = setting_row(model, case.setting)
+    rows = encode(model, case.values())
+    weight = model.log_lr_columns[j]
+    by_group: dict[int, list[int]] = {}
+    for r in rows:
+        by_group.setdefault(model.group_list[r], []).append(r)
+    out: list[tuple[Any, ...]] = []
+    for members in by_group.values():
+        best_pos = max(members, key=weight.__getitem__)
+        best_neg = min(members, key=weight.__getitem__)
+        for r in members:
+            key = model.states[r]
+            w = weight[r]
+            if key.is_cluster:
+                cl = kb.clusters[key.finding]
+                if condition in cl.conditions:
+                    out.append((cl.id, key.state, w, True, cl.provenance_for(int(key.state)),
+                                f"{key.state} of {len(cl.criteria)} criteria met", True))
+                continue
+            ev = model.evidence.get((condition, key.finding))
+            if key.finding == "age" and ev is not None:
+                shift = w - float(model.age_log_norm[setting_index, j])
+                if abs(shift) > 1e-12:
+                    name = kb.settings[model.settings[setting_index]].lower()
+                    out.append(("age", key.state, shift, True, ev.provenance,
+                                f"compared with everyone of any age seen in {name}", False))
+                continue
+            if ev is None or ev.lr.get(key.state, 1.0) == 1.0:
+                continue
+            note = None
+            counted = (w > 0 and r == best_pos) or (w < 0 and r == best_neg)
+            if w == 0.0:
+                note = "counted within the " + ", ".join(sorted(key.masked_by)) + " rule"
+            elif not counted:
+                stronger = model.states[best_pos if w > 0 else best_neg].finding
+                note = f"overlaps with {stronger} (same family of findings), counted once"
+            out.append((key.finding, key.state, w if counted else math.log(ev.lr[key.state]), counted,
+                        ev.provenance, note, False))
+    out.sort(key=lambda c: (not c[3], -abs(c[2])))
+    return out
+
+
+def _fields(c: Contribution) -> tuple[Any, ...]:
+    return (c.finding, c.state, c.log_lr, c.counted, c.provenance, c.note, c.is_cluster)
+
+
+def random_raw_case(kb: KnowledgeBase, rng: random.Random) -> dict[str, Any]:
+    """A valid case with up to 60 findings in random order, some given as null."""
+    ids = [f for f in kb.findings if f not in DEMOGRAPHICS]
+    findings: dict[str, Any] = {}
+    for fid in rng.sample(ids, rng.randint(0, min(60, len(ids)))):
+        f = kb.findings[fid]
+        if f.type == "bool":
+            findings[fid] = rng.random() < 0.4
+        elif f.type == "number":
+            lo = f.min if f.min is not None else 0.0
+            hi = f.max if f.max is not None else 100.0
+            findings[fid] = rng.choice([lo, hi, int(rng.uniform(lo, hi)), round(rng.uniform(lo, hi), 1)])
+        if rng.random() < 0.03:
+            findings[fid] = None
+    raw: dict[str, Any] = {"findings": findings}
+    if rng.random() < 0.8:
+        raw["age"] = rng.randint(0, 120)
+    if rng.random() < 0.8:
+        raw["sex"] = rng.choice(["female", "male"])
+    if rng.random() < 0.8:
+        raw["setting"] = rng.choice(list(kb.settings))
+    return raw
+
+
+def test_explanations_are_the_reference_algorithms_on_random_cases(model: CompiledModel,
+                                                                    kb: KnowledgeBase) -> None:
+    rng = random.Random(11)
+    for _ in range(150):
+        case = parse_case(random_raw_case(kb, rng), kb)
+        result = assess(case, model)
+        conditions = [d.condition for d in result.differential[: rng.randint(1, 6)]]
+        many = result.explain_many(conditions)
+        for condition, expl in zip(conditions, many, strict=True):
+            expected = reference_contributions(model, case, condition)
+            assert [_fields(c) for c in expl.contributions] == expected
+            assert explain(model, case, condition).contributions == expl.contributions
+            prior = kb.conditions[condition].priors[case.setting or kb.default_setting]
+            assert (expl.prior, expl.prior_provenance) == (prior.p, prior.provenance)
+
+
+def test_explanations_on_the_tiny_knowledge_base_too(tiny_model: CompiledModel, tiny_kb: KnowledgeBase) -> None:
+    rng = random.Random(3)
+    for _ in range(100):
+        case = parse_case(random_raw_case(tiny_kb, rng), tiny_kb)
+        for condition in tiny_model.conditions:
+            expected = reference_contributions(tiny_model, case, condition)
+            assert [_fields(c) for c in explain(tiny_model, case, condition).contributions] == expected
+
+
+def test_no_condition_asked_means_no_work(model: CompiledModel, kb: KnowledgeBase) -> None:
+    case = parse_case({"findings": {"loc_buttock": True}}, kb)
+    assert explain_many(model, case, []) == ()
+
+
+def test_remembered_family_combinations_are_bounded(model: CompiledModel,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("hipnav.engine.explanation._MAX_REMEMBERED", 2)
+    table = build_table(model)  # a fresh table, nothing remembered yet
+    family = next(f for f in range(len(model.family_ids)) if model.group_list.count(f) >= 3)
+    states = [r for r, g in enumerate(model.group_list) if g == family]
+    pairs = [(a, b) for a in states for b in states if a != b]
+    first = [table.family(pair, 0) for pair in pairs]
+    assert len(table.families[0]) == 2 < len(pairs)
+    assert [table.family(pair, 0) for pair in pairs] == first  # the same answer, remembered or not
+
+
+def test_contributions_are_one_object_each(model: CompiledModel, kb: KnowledgeBase) -> None:
+    case = parse_case({"findings": {"loc_buttock": True, "loc_ischial": True, "agg_sitting": True}}, kb)
+    first = explain(model, case, "deep_gluteal").contributions
+    again = explain(model, case, "deep_gluteal").contributions
+    assert all(a is b for a, b in zip(first, again, strict=True))
+
+
+# -- parse_case ---------------------------------------------------------------------------
+
+def reference_findings(raw_findings: dict[str, Any], kb: KnowledgeBase) -> dict[str, Any]:
+    """Each finding through the slow path alone (the per-finding checks as first written)."""
+    out = {}
+    for fid, value in raw_findings.items():
+        checked = _finding_value(kb, fid, value)
+        if checked is not None:
+            out[fid] = checked
+    return out
+
+
+@pytest.mark.parametrize("value", [True, False, None, 0, 1, -1, 0.5, 3, 10, 10.0001, 5200, 5201, -0.0, 1e308,
+                                   float("nan"), float("inf"), "yes", "3", [1], {}, 2**70])
+def test_every_kind_of_value_gets_the_answer_of_the_plain_checks(kb: KnowledgeBase, value: Any) -> None:
+    for fid in ("fever", "duration_weeks", "pain_severity", "exam_temperature_c", "sex", "age", "no_such"):
+        try:
+            expected: Any = reference_findings({fid: value}, kb)
+        except (CaseError, OverflowError) as exc:
+            expected = (type(exc), str(exc), getattr(exc, "field", None))
+        try:
+            got: Any = parse_case({"findings": {fid: value}}, kb).findings
+        except (CaseError, OverflowError) as exc:
+            got = (type(exc), str(exc), getattr(exc, "field", None))
+        assert got == expected, (fid, value)
+
+
+def test_random_valid_cases_parse_as_the_plain_checks_do(kb: KnowledgeBase) -> None:
+    rng = random.Random(5)
+    for _ in range(300):
+        raw = random_raw_case(kb, rng)
+        case = parse_case(raw, kb)
+        expected = reference_findings(raw["findings"], kb)
+        _apply_implications(expected, kb)
+        assert list(case.findings.items()) == list(expected.items())  # values and order
+
+
+def test_extra_fields_are_kept_and_known_ones_are_not_extra(kb: KnowledgeBase) -> None:
+    assert parse_case({"findings": {}, "id": "x", "expected": 1}, kb).extra == {"expected": 1}
+    assert parse_case({"findings": {}, "id": "x", "age": 3}, kb).extra == {}
+
+
+# -- the differential's rounding ----------------------------------------------------------
+
+def test_rounding_is_round_to_six_decimals_exactly() -> None:
+    rng = random.Random(2)
+    values = [rng.random() ** rng.randint(1, 8) for _ in range(100_000)]
+    values += [k / 1e6 + 5e-7 for k in range(0, 1_000_000, 997)]  # exact-looking ties
+    values += [(k + 0.5) / 1e6 for k in range(0, 1_000_000, 991)]
+    values += [0.0, 1.0, 5e-7, 1.5e-6, 2.5e-6, 0.9999995, 1e-300, -0.0, 1.0000001, -1e-9, 2.0]
+    ids = [str(i) for i in range(len(values))]
+    got = _differential(ids, values, range(len(values)))
+    for entry, v in zip(got, values, strict=True):
+        assert entry["probability"] == round(v, 6) and str(entry["probability"]) == str(round(v, 6)), v
