@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from hipnav.knowledge.predicate import PredicateError, parse
+from hipnav.knowledge.predicate import PredicateError, Reported, parse
 
 FEVER = {"finding": "fever", "is": True}
 OLD = {"finding": "age", "gte": 65}
@@ -53,16 +55,42 @@ def test_malformed_predicates_are_refused(raw):
 
 
 @pytest.mark.parametrize(
-    ("raw", "required"),
+    ("raw", "triggers"),
     [
-        (FEVER, {"fever"}),
-        ({"all": [FEVER, OLD]}, {"fever", "age"}),
-        ({"any": [FEVER, OLD]}, set()),
-        ({"any": [{"all": [FEVER, OLD]}, FEVER]}, {"fever"}),
-        ({"not": FEVER}, set()),
-        ({"finding": "fever", "is_not": True}, set()),
-        ({"all": [OLD, {"finding": "fever", "is_not": True}]}, {"age"}),
+        (FEVER, {("fever", True)}),
+        (OLD, {("age", Reported)}),
+        ({"all": [FEVER, OLD]}, {("fever", True)}),  # either part's triggers will do
+        ({"any": [FEVER, OLD]}, {("fever", True), ("age", Reported)}),
+        ({"any": [FEVER, {"not": OLD}]}, None),  # "not" can be true with nothing reported
+        ({"all": [{"not": OLD}, FEVER]}, {("fever", True)}),
+        ({"not": FEVER}, None),
+        ({"finding": "fever", "is_not": True}, None),
     ],
 )
-def test_required_findings_are_those_without_which_it_cannot_be_true(raw, required):
-    assert parse(raw, "test").required_findings == required
+def test_triggers_list_what_a_case_must_report_for_it_to_be_true(raw, triggers):
+    got = parse(raw, "test").triggers
+    assert (None if got is None else set(got)) == triggers
+
+
+VALUES = st.dictionaries(
+    st.sampled_from(["fever", "age", "sex"]),
+    st.one_of(st.booleans(), st.integers(0, 100), st.sampled_from(["female", "male"])),
+)
+PREDICATES = st.recursive(
+    st.sampled_from([FEVER, OLD, {"finding": "sex", "is": "female"}, {"finding": "fever", "is_not": False},
+                     {"finding": "age", "lt": 18}]),
+    lambda inner: st.one_of(
+        st.lists(inner, min_size=1, max_size=3).map(lambda xs: {"all": xs}),
+        st.lists(inner, min_size=1, max_size=3).map(lambda xs: {"any": xs}),
+        inner.map(lambda x: {"not": x}),
+    ),
+    max_leaves=6,
+)
+
+
+@given(PREDICATES, VALUES)
+def test_a_true_predicate_always_shows_one_of_its_triggers(raw, values):
+    """What lets red-flag evaluation skip rules: never skip one that would fire."""
+    p = parse(raw, "test")
+    if p.evaluate(values) is True and p.triggers is not None:
+        assert any(f in values and (v is Reported or values[f] == v) for f, v in p.triggers)

@@ -258,6 +258,26 @@ class KnowledgeBase:
         return {k: tuple(v) for k, v in out.items()}
 
     @functools.cached_property
+    def red_flag_rules(self) -> tuple[RedFlag, ...]:
+        """The red-flag rules in file order (indexed by :attr:`red_flag_index`)."""
+        return tuple(self.red_flags.values())
+
+    @functools.cached_property
+    def red_flag_index(self) -> dict[str, tuple[tuple[object, tuple[int, ...]], ...]]:
+        """Finding -> (value, rules that value can trigger) pairs, where the value may be
+        :class:`~hipnav.knowledge.predicate.Reported` ("any value")."""
+        out: dict[str, dict[object, list[int]]] = {}
+        for i, rule in enumerate(self.red_flag_rules):
+            for finding, value in rule.when.triggers or ():
+                out.setdefault(finding, {}).setdefault(value, []).append(i)
+        return {f: tuple((v, tuple(rules)) for v, rules in by_value.items()) for f, by_value in out.items()}
+
+    @functools.cached_property
+    def red_flags_always_checked(self) -> tuple[int, ...]:
+        """Rules with no trigger list, evaluated on every case."""
+        return tuple(i for i, rule in enumerate(self.red_flag_rules) if rule.when.triggers is None)
+
+    @functools.cached_property
     def typical_urgency_rank(self) -> dict[str, int]:
         """Each condition's typical urgency, as a rank (0 = least urgent)."""
         return {c.id: self.urgency_rank(c.typical_urgency) for c in self.conditions.values()}

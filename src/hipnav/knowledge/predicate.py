@@ -23,6 +23,10 @@ _COMPARE: dict[str, Callable[[float, float], bool]] = {
 }
 
 
+class Reported:
+    """In a trigger, "the finding is reported, whatever its value"."""
+
+
 class PredicateError(ValueError):
     """A predicate in the knowledge base is malformed."""
 
@@ -89,18 +93,26 @@ class Predicate:
         return compares
 
     @functools.cached_property
-    def required_findings(self) -> frozenset[str]:
-        """Findings that must be known for the predicate to be true: a quick filter before
-        evaluating (a rule whose required findings the case lacks cannot fire)."""
-        if self.op == "is_not":
-            return frozenset()  # true when the finding is unknown
-        if self.finding is not None:
-            return frozenset({self.finding})
-        if self.op == "all":
-            return frozenset().union(*(p.required_findings for p in self.parts))
-        if self.op == "any":
-            return frozenset.intersection(*(p.required_findings for p in self.parts))
-        return frozenset()  # "not": true when its part is false, which needs no one finding
+    def triggers(self) -> frozenset[tuple[str, Value | type[Reported]]] | None:
+        """Reported values at least one of which the case must show for the predicate to be
+        true: ``(finding, value)``, or ``(finding, Reported)`` for "any value" (a comparison
+        needs a number). None when there is no such list (``not`` and ``is_not`` can be true
+        with nothing reported). Red flags are checked on every assessment, and most cases
+        report none of a rule's triggers, so an index on them skips most rules unevaluated."""
+        op = self.op
+        if op == "is":
+            return frozenset({(self.finding, self.value)})  # type: ignore[arg-type]
+        if op in _COMPARE:
+            return frozenset({(self.finding, Reported)})  # type: ignore[arg-type]
+        if op == "all":  # every part must be true, so any one part's triggers will do:
+            # the most selective, a specific value before "reported at all" (age is nearly
+            # always reported; "fever: yes" seldom is)
+            known = [t for t in (p.triggers for p in self.parts) if t is not None]
+            return min(known, key=lambda t: (sum(v is Reported for _, v in t), len(t))) if known else None
+        if op == "any":  # whichever part is true brings its own triggers
+            parts = [p.triggers for p in self.parts]
+            return None if any(t is None for t in parts) else frozenset().union(*parts)  # type: ignore[arg-type]
+        return None
 
     def findings(self) -> set[str]:
         if self.finding is not None:

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from hipnav.knowledge.model import KnowledgeBase, RedFlag
+from hipnav.knowledge.predicate import Reported
 
 
 @dataclass(frozen=True)
@@ -17,10 +18,21 @@ class FiredRedFlag:
 
 
 def fired_red_flags(kb: KnowledgeBase, values: Mapping[str, object]) -> list[FiredRedFlag]:
-    """The rules whose condition is definitely true (unknown is not true), most urgent first."""
-    known = set(values)  # a set: each rule's required findings are checked against it
+    """The rules whose condition is definitely true (unknown is not true), most urgent first.
+
+    Only the rules that one of the case's reported values can trigger are evaluated
+    (:attr:`~hipnav.knowledge.predicate.Predicate.triggers`); the others cannot be true."""
+    rules = kb.red_flag_rules
+    by_finding = kb.red_flag_index
+    candidates = set(kb.red_flags_always_checked)
+    for finding, value in values.items():
+        triggers = by_finding.get(finding)
+        if triggers:
+            for wanted, rule_ids in triggers:
+                if wanted is Reported or wanted == value:
+                    candidates.update(rule_ids)
     fired = [FiredRedFlag(rf.id, rf.urgency, rf.message, rf)
-             for rf in kb.red_flags.values()
-             if rf.when.required_findings <= known and rf.when.evaluate(values) is True]  # type: ignore[arg-type]
+             for rf in map(rules.__getitem__, sorted(candidates))
+             if rf.when.evaluate(values) is True]  # type: ignore[arg-type]
     fired.sort(key=lambda f: -kb.urgency_rank(f.urgency))
     return fired
