@@ -67,8 +67,11 @@ class Assessment:
         if n is None and "differential" in self.__dict__:
             return self.differential
         ids, conditions, probs = self.model.conditions, self.model.kb.conditions, self.probabilities
-        return tuple(RankedCondition(ids[j], (c := conditions[ids[j]]).name, c.plain_name, probs[j],
-                                     c.typical_urgency) for j in self.ranking[:n])
+        out = []
+        for j in self.ranking[:n]:
+            c = conditions[ids[j]]
+            out.append(RankedCondition(c.id, c.name, c.plain_name, probs[j], c.typical_urgency))
+        return tuple(out)
 
     @functools.cached_property
     def evidence(self) -> list[PerCondition]:
@@ -80,7 +83,10 @@ class Assessment:
         return explain(self.model, self.case, condition, self.states, self.evidence)
 
     def explain_many(self, conditions: Sequence[str]) -> tuple[Explanation, ...]:
-        """:meth:`explain` for several conditions, in one pass over the evidence."""
+        """:meth:`explain` for several conditions, in one pass over the evidence (none asked:
+        no evidence gathered)."""
+        if not conditions:
+            return ()
         return explain_many(self.model, self.case, conditions, self.states, self.evidence)
 
     def next_question(self, question_set: str = "patient") -> Question | None:

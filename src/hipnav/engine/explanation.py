@@ -257,10 +257,10 @@ def explain_many(model: CompiledModel, case: Case, conditions: Sequence[str],
     if evidence is None:
         evidence = case_evidence(model, case, states)
     setting = model.settings[setting_row(model, case.setting)]
-    index, priors = model.conditions.index, model.kb.conditions
+    index, priors = model.condition_index, model.kb.conditions
     out = []
     for condition in conditions:
-        j = index(condition)
+        j = index[condition]
         found = sorted(sum([said[j] for said in evidence], ()), key=_ORDER)
         prior = priors[condition].priors[setting]
         out.append(Explanation(condition, prior.p, prior.provenance, tuple(found)))

@@ -16,6 +16,7 @@ its conditions by one LR for the number of criteria met.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 from collections.abc import Mapping
@@ -82,6 +83,11 @@ class CompiledModel:
 
     def row(self, key: StateKey) -> int:
         return self.index[key]
+
+    @functools.cached_property
+    def condition_index(self) -> dict[str, int]:
+        """Condition id -> its column: a look-up, where ``conditions.index`` is a scan."""
+        return {c: j for j, c in enumerate(self.conditions)}
 
 
 def _logit(p: float) -> float:

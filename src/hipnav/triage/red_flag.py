@@ -25,12 +25,11 @@ def fired_red_flags(kb: KnowledgeBase, values: Mapping[str, object]) -> list[Fir
     rules = kb.red_flag_rules
     by_finding = kb.red_flag_index
     candidates = set(kb.red_flags_always_checked)
-    for finding, value in values.items():
-        triggers = by_finding.get(finding)
-        if triggers:
-            for wanted, rule_ids in triggers:
-                if wanted is Reported or wanted == value:
-                    candidates.update(rule_ids)
+    for finding in by_finding.keys() & values.keys():  # (a case reports few that any rule names)
+        value = values[finding]
+        for wanted, rule_ids in by_finding[finding]:
+            if wanted is Reported or wanted == value:
+                candidates.update(rule_ids)
     fired = [FiredRedFlag(rf.id, rf.urgency, rf.message, rf)
              for rf in map(rules.__getitem__, sorted(candidates))
              if rf.when.evaluate(values) is True]  # type: ignore[arg-type]
