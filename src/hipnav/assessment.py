@@ -133,8 +133,9 @@ def assess(case: Case, model: CompiledModel | None = None) -> Assessment:
     values = case.values()
     states = tuple(encode(model, values))
     probs = _probabilities(model, case, states).tolist()
-    # highest first; a stable sort keeps ties in ``model.conditions`` (alphabetical) order
-    ranking = sorted(range(len(probs)), key=[-p for p in probs].__getitem__)
+    # highest first; the sort is stable in reverse too, so ties keep ``model.conditions``
+    # (alphabetical) order
+    ranking = sorted(range(len(probs)), key=probs.__getitem__, reverse=True)
     flags = fired_red_flags(kb, values)
     urgency = decide_urgency(kb, dict(zip(model.conditions, probs, strict=True)), flags)
     return Assessment(case, model, tuple(probs), tuple(ranking), tuple(flags), urgency, states)

@@ -202,3 +202,23 @@ def test_rounding_is_round_to_six_decimals_exactly() -> None:
     got = _differential(ids, values, range(len(values)))
     for entry, v in zip(got, values, strict=True):
         assert entry["probability"] == round(v, 6) and str(entry["probability"]) == str(round(v, 6)), v
+
+
+# -- the ranking and the urgency's wording ------------------------------------------------
+
+def test_ranking_is_the_stable_sort_on_minus_p_with_ties(model: CompiledModel, kb: KnowledgeBase) -> None:
+    """The reverse sort on p is the stable sort on -p as first written: ties (common when a
+    case says little) stay in ``model.conditions`` order."""
+    rng = random.Random(17)
+    cases = [parse_case(random_raw_case(kb, rng), kb) for _ in range(200)]
+    cases += [parse_case({"findings": {}}, kb), parse_case({"findings": {}, "age": 30}, kb)]
+    for case in cases:
+        result = assess(case, model)
+        probs = list(result.probabilities)
+        assert result.ranking == tuple(sorted(range(len(probs)), key=[-p for p in probs].__getitem__))
+        levels = [u for u in kb.urgency_levels if u.id == result.urgency.level]
+        assert result.urgency.means == levels[0].means
+    # and ties for certain, with made-up probabilities
+    probs = [0.5, 0.2, 0.5, 0.2, 0.9, 0.5]
+    assert sorted(range(6), key=probs.__getitem__, reverse=True) == \
+        sorted(range(6), key=[-p for p in probs].__getitem__)

@@ -283,6 +283,11 @@ class KnowledgeBase:
         return {c.id: self.urgency_rank(c.typical_urgency) for c in self.conditions.values()}
 
     @functools.cached_property
+    def urgency_means(self) -> dict[str, str]:
+        """Each urgency level's id -> what it means (every assessment words its level)."""
+        return {u.id: u.means for u in self.urgency_levels}
+
+    @functools.cached_property
     def _urgency_ranks(self) -> dict[str, int]:
         n = len(self.urgency_levels)
         return {u.id: n - 1 - i for i, u in enumerate(self.urgency_levels)}

@@ -36,16 +36,16 @@ def decide_urgency(kb: KnowledgeBase, probabilities: Mapping[str, float],
     risk: dict[str, float] = {}
     from_diff = ranked_levels[0]
     none_present = 1.0
+    thresholds = kb.triage.thresholds
     for rank in range(len(ranked_levels) - 1, 0, -1):
         level = ranked_levels[rank]
         none_present *= none_at[rank]
-        risk[level] = 1.0 - none_present
-        threshold = kb.triage.thresholds.get(level)
-        if threshold is not None and risk[level] >= threshold and from_diff == ranked_levels[0]:
+        risk[level] = at_risk = 1.0 - none_present
+        threshold = thresholds.get(level)
+        if threshold is not None and at_risk >= threshold and from_diff == ranked_levels[0]:
             from_diff = level  # the most urgent level reached (levels are visited downwards)
     from_flags = red_flags[0].urgency if red_flags else None
     level = from_diff
     if from_flags is not None and kb.urgency_rank(from_flags) > kb.urgency_rank(level):
         level = from_flags
-    means = next(u.means for u in kb.urgency_levels if u.id == level)
-    return Urgency(level, means, from_flags, from_diff, risk)
+    return Urgency(level, kb.urgency_means[level], from_flags, from_diff, risk)
