@@ -29,6 +29,8 @@ def default_model() -> CompiledModel:
     (so that a server's first request is as fast as the rest)."""
     model = compile_model(default_kb())
     explanation_table(model)
+    model.minus_scores  # noqa: B018 (built now, not on the first request)
+    model.condition_index  # noqa: B018
     return model
 
 

@@ -14,6 +14,7 @@ import math
 import random
 from typing import Any
 
+import numpy as np
 import pytest
 
 from hipnav.assessment import _differential, assess
@@ -21,7 +22,7 @@ from hipnav.engine import CaseError, Contribution, encode, explain, parse_case
 from hipnav.engine.case import DEMOGRAPHICS, _apply_implications, _finding_value
 from hipnav.engine.explanation import build_table, explain_many
 from hipnav.engine.model import CompiledModel
-from hipnav.engine.posterior import setting_row
+from hipnav.engine.posterior import log_odds_shift, prior_row, probabilities, setting_row
 from hipnav.knowledge.model import KnowledgeBase
 
 
@@ -222,3 +223,21 @@ def test_ranking_is_the_stable_sort_on_minus_p_with_ties(model: CompiledModel, k
     probs = [0.5, 0.2, 0.5, 0.2, 0.9, 0.5]
     assert sorted(range(6), key=probs.__getitem__, reverse=True) == \
         sorted(range(6), key=[-p for p in probs].__getitem__)
+
+
+# -- posteriors from the negated, prior-stacked scores -------------------------------------
+
+@pytest.mark.parametrize("which", ["shipped", "tiny"])
+def test_probabilities_are_the_plain_formula_bit_for_bit(which: str, model: CompiledModel, kb: KnowledgeBase,
+                                                         tiny_model: CompiledModel, tiny_kb: KnowledgeBase) -> None:
+    """``probabilities`` sums negated rows with the prior row last; the plain formula is
+    ``1 / (1 + exp(-(prior + sum of rows)))``. They must agree to the last bit."""
+    m, k = (model, kb) if which == "shipped" else (tiny_model, tiny_kb)
+    rng = random.Random(23)
+    cases = [parse_case(random_raw_case(k, rng), k) for _ in range(300)]
+    cases.append(parse_case({"findings": {}}, k))
+    for case in cases:
+        states = encode(m, case.values())
+        plain = 1.0 / (1.0 + np.exp(-(m.prior_logit[prior_row(m, case)] + log_odds_shift(m, states))))
+        assert probabilities(m, case, states).tobytes() == plain.tobytes()
+        assert probabilities(m, case).tobytes() == plain.tobytes()

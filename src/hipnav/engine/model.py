@@ -85,6 +85,15 @@ class CompiledModel:
         return self.index[key]
 
     @functools.cached_property
+    def minus_scores(self) -> FloatArray:
+        """``row_log_lr`` with ``prior_logit``'s rows below it (from row ``len(row_log_lr)``),
+        negated: a case's minus logits are then one gather and one sum, exactly (negation is
+        exact, and the prior added last is the prior added first). See
+        :func:`hipnav.engine.posterior.probabilities`."""
+        minus: FloatArray = -np.vstack([self.row_log_lr, self.prior_logit])
+        return minus
+
+    @functools.cached_property
     def condition_index(self) -> dict[str, int]:
         """Condition id -> its column: a look-up, where ``conditions.index`` is a scan."""
         return {c: j for j, c in enumerate(self.conditions)}
