@@ -139,5 +139,5 @@ def assess(case: Case, model: CompiledModel | None = None) -> Assessment:
     # (alphabetical) order
     ranking = sorted(range(len(probs)), key=probs.__getitem__, reverse=True)
     flags = fired_red_flags(kb, values)
-    urgency = decide_urgency(kb, dict(zip(model.conditions, probs, strict=True)), flags)
+    urgency = decide_urgency(kb, zip(model.conditions, probs, strict=True), flags)
     return Assessment(case, model, tuple(probs), tuple(ranking), tuple(flags), urgency, states)

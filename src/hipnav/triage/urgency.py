@@ -9,7 +9,7 @@ unneeded visit (Pauker & Kassirer's threshold approach to clinical decisions).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from hipnav.knowledge.model import KnowledgeBase
@@ -25,13 +25,15 @@ class Urgency:
     risk_by_level: dict[str, float]  # P(at least one condition at this level or above)
 
 
-def decide_urgency(kb: KnowledgeBase, probabilities: Mapping[str, float],
+def decide_urgency(kb: KnowledgeBase, probabilities: Iterable[tuple[str, float]],
                    red_flags: Sequence[FiredRedFlag]) -> Urgency:
+    """``probabilities``: each condition's id with its probability (pairs, so that an
+    assessment can hand over its columns as they are, without building a dictionary)."""
     ranked_levels = kb.levels_ascending  # least urgent first
     # P(no condition at exactly level L), then accumulate from the most urgent level down
     none_at = [1.0] * len(ranked_levels)
     typical = kb.typical_urgency_rank
-    for cid, p in probabilities.items():
+    for cid, p in probabilities:
         none_at[typical[cid]] *= 1.0 - p
     risk: dict[str, float] = {}
     from_diff = ranked_levels[0]
