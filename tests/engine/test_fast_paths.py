@@ -20,7 +20,7 @@ import pytest
 from hipnav.assessment import _differential, assess
 from hipnav.engine import CaseError, Contribution, encode, explain, parse_case
 from hipnav.engine.case import DEMOGRAPHICS, _apply_implications, _finding_value
-from hipnav.engine.explanation import build_table, explain_many
+from hipnav.engine.explanation import build_table, explain_many, order_key
 from hipnav.engine.model import CompiledModel
 from hipnav.engine.posterior import log_odds_shift, prior_row, probabilities, setting_row
 from hipnav.knowledge.model import KnowledgeBase
@@ -241,3 +241,16 @@ def test_probabilities_are_the_plain_formula_bit_for_bit(which: str, model: Comp
         plain = 1.0 / (1.0 + np.exp(-(m.prior_logit[prior_row(m, case)] + log_odds_shift(m, states))))
         assert probabilities(m, case, states).tobytes() == plain.tobytes()
         assert probabilities(m, case).tobytes() == plain.tobytes()
+
+
+def test_order_key_orders_as_the_tuple_it_replaces() -> None:
+    """``order_key(counted, w)`` compares as ``(not counted, -abs(w))``: same order, same ties."""
+    rng = random.Random(29)
+    weights = [rng.uniform(-8, 8) for _ in range(300)] + [0.0, -0.0, 1e-300, -1e-300, 5.0, -5.0, 1e300]
+    weights += [math.nextafter(5.0, 6.0), math.nextafter(5.0, 4.0)]
+    pairs = [(rng.random() < 0.5, w) for w in weights for _ in range(2)]
+    for a in pairs:
+        for b in rng.sample(pairs, 40):
+            ta, tb = (not a[0], -abs(a[1])), (not b[0], -abs(b[1]))
+            ka, kb_ = order_key(*a), order_key(*b)
+            assert (ka < kb_, ka == kb_) == (ta < tb, ta == tb), (a, b)

@@ -13,6 +13,7 @@ cost more than the assessment itself.
 from __future__ import annotations
 
 import math
+import struct
 import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -34,11 +35,12 @@ class Contribution:
     provenance: Provenance | None
     note: str | None = None
     is_cluster: bool = False
-    # the order of an explanation: counted first, then the strongest (set from the fields)
-    order: tuple[bool, float] = field(init=False, repr=False)
+    # the order of an explanation: counted first, then the strongest (set from the fields;
+    # see :func:`order_key`)
+    order: int = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "order", (not self.counted, -abs(self.log_lr)))
+        object.__setattr__(self, "order", order_key(self.counted, self.log_lr))
 
     @property
     def lr(self) -> float:
@@ -47,6 +49,15 @@ class Contribution:
     @property
     def direction(self) -> str:
         return "for" if self.log_lr > 0 else "against"
+
+
+def order_key(counted: bool, log_lr: float) -> int:
+    """The sort key ``(not counted, -abs(log_lr))`` as one integer, equal where those are
+    equal and ordered as they are: the bits of a non-negative float, read as an integer,
+    rise with it (``abs`` makes -0.0 and 0.0 one). Every explanation is sorted by it, and
+    integers compare faster than tuples of a flag and a float."""
+    strength = int.from_bytes(struct.pack(">d", abs(log_lr)), "big")  # < 2**63
+    return (0 if counted else 1 << 64) + (1 << 63) - strength
 
 
 class Explanation(NamedTuple):  # a named tuple: quick to make, several per request
