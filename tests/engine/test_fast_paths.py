@@ -254,3 +254,23 @@ def test_order_key_orders_as_the_tuple_it_replaces() -> None:
             ta, tb = (not a[0], -abs(a[1])), (not b[0], -abs(b[1]))
             ka, kb_ = order_key(*a), order_key(*b)
             assert (ka < kb_, ka == kb_) == (ta < tb, ta == tb), (a, b)
+
+
+# -- red flags through the trigger index --------------------------------------------------
+
+def test_red_flags_through_the_index_are_every_rule_evaluated(kb: KnowledgeBase) -> None:
+    """The index (values and comparisons a case must show) only skips rules that cannot fire:
+    the same flags, in the same order, as evaluating every rule."""
+    from hipnav.triage import fired_red_flags
+
+    rng = random.Random(31)
+    fired_somewhere = 0
+    for _ in range(1500):
+        case = parse_case(random_raw_case(kb, rng), kb)
+        values = case.values()
+        plain = [rf.id for rf in kb.red_flag_rules if rf.when.evaluate(values) is True]  # type: ignore[arg-type]
+        plain.sort(key=lambda i: -kb.urgency_rank(kb.red_flags[i].urgency))
+        got = [f.id for f in fired_red_flags(kb, values)]
+        assert got == plain
+        fired_somewhere += bool(got)
+    assert fired_somewhere > 100  # the cases do reach the rules

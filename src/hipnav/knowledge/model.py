@@ -265,7 +265,7 @@ class KnowledgeBase:
     @functools.cached_property
     def red_flag_index(self) -> dict[str, tuple[tuple[object, tuple[int, ...]], ...]]:
         """Finding -> (value, rules that value can trigger) pairs, where the value may be
-        :class:`~hipnav.knowledge.predicate.Reported` ("any value")."""
+        a :class:`~hipnav.knowledge.predicate.Passes` ("a number passing this comparison")."""
         out: dict[str, dict[object, list[int]]] = {}
         for i, rule in enumerate(self.red_flag_rules):
             for finding, value in rule.when.triggers or ():

@@ -11,6 +11,7 @@ import functools
 import operator
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import NamedTuple
 
 Value = bool | float | int | str
 Truth = bool | None
@@ -23,8 +24,20 @@ _COMPARE: dict[str, Callable[[float, float], bool]] = {
 }
 
 
-class Reported:
-    """In a trigger, "the finding is reported, whatever its value"."""
+class Passes(NamedTuple):
+    """In a trigger, "a number that passes this comparison" (``op``: gte, gt, lte or lt)."""
+
+    op: str
+    threshold: float
+
+
+def shows(wanted: object, observed: object) -> bool:
+    """Whether a reported value shows the trigger ``wanted``: that very value, or a number
+    that passes its comparison (exactly when the comparison itself would be true)."""
+    if isinstance(wanted, Passes):
+        return (observed is not None and not isinstance(observed, str)
+                and _COMPARE[wanted.op](float(observed), wanted.threshold))  # type: ignore[arg-type]
+    return wanted == observed
 
 
 class PredicateError(ValueError):
@@ -93,22 +106,25 @@ class Predicate:
         return compares
 
     @functools.cached_property
-    def triggers(self) -> frozenset[tuple[str, Value | type[Reported]]] | None:
+    def triggers(self) -> frozenset[tuple[str, Value | Passes]] | None:
         """Reported values at least one of which the case must show for the predicate to be
-        true: ``(finding, value)``, or ``(finding, Reported)`` for "any value" (a comparison
-        needs a number). None when there is no such list (``not`` and ``is_not`` can be true
-        with nothing reported). Red flags are checked on every assessment, and most cases
-        report none of a rule's triggers, so an index on them skips most rules unevaluated."""
+        true (see :func:`shows`): ``(finding, value)``, or ``(finding, Passes(op, threshold))``
+        for a number that passes a comparison. None when there is no such list (``not`` and
+        ``is_not`` can be true with nothing reported). Red flags are checked on every
+        assessment, and most cases show none of a rule's triggers, so an index on them skips
+        most rules unevaluated."""
         op = self.op
         if op == "is":
             return frozenset({(self.finding, self.value)})  # type: ignore[arg-type]
         if op in _COMPARE:
-            return frozenset({(self.finding, Reported)})  # type: ignore[arg-type]
+            return frozenset({(self.finding, Passes(op, float(self.value)))})  # type: ignore[arg-type]
         if op == "all":  # every part must be true, so any one part's triggers will do:
-            # the most selective, a specific value before "reported at all" (age is nearly
-            # always reported; "fever: yes" seldom is)
+            # the most selective, a specific value before a comparison (age and pain severity
+            # are nearly always reported; "fever: yes" seldom is)
             known = [t for t in (p.triggers for p in self.parts) if t is not None]
-            return min(known, key=lambda t: (sum(v is Reported for _, v in t), len(t))) if known else None
+            if not known:
+                return None
+            return min(known, key=lambda t: (sum(isinstance(v, Passes) for _, v in t), len(t)))
         if op == "any":  # whichever part is true brings its own triggers
             parts = [p.triggers for p in self.parts]
             return None if any(t is None for t in parts) else frozenset().union(*parts)  # type: ignore[arg-type]

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from hipnav.knowledge.model import KnowledgeBase, RedFlag
-from hipnav.knowledge.predicate import Reported
+from hipnav.knowledge.predicate import shows
 
 
 @dataclass(frozen=True)
@@ -28,7 +28,7 @@ def fired_red_flags(kb: KnowledgeBase, values: Mapping[str, object]) -> list[Fir
     for finding in by_finding.keys() & values.keys():  # (a case reports few that any rule names)
         value = values[finding]
         for wanted, rule_ids in by_finding[finding]:
-            if wanted is Reported or wanted == value:
+            if shows(wanted, value):
                 candidates.update(rule_ids)
     fired = [FiredRedFlag(rf.id, rf.urgency, rf.message, rf)
              for rf in map(rules.__getitem__, sorted(candidates))
