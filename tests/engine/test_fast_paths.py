@@ -274,3 +274,26 @@ def test_red_flags_through_the_index_are_every_rule_evaluated(kb: KnowledgeBase)
         assert got == plain
         fired_somewhere += bool(got)
     assert fired_somewhere > 100  # the cases do reach the rules
+
+
+# -- the API's explanations as bytes ------------------------------------------------------
+
+def test_explanations_json_is_the_causes_encoded(model: CompiledModel, kb: KnowledgeBase) -> None:
+    """The API writes each cause as prebuilt bytes joined: exactly the plain ``Cause.to_json``
+    encoded, whose reasons are each contribution worded (the explanation's own order)."""
+    import msgspec
+
+    from hipnav.web.report import _reason, assessment_json, explain_causes, source_of
+
+    encode = msgspec.json.encode
+    rng = random.Random(37)
+    for _ in range(150):
+        case = parse_case(random_raw_case(kb, rng), kb)
+        result = assess(case, model)
+        for n in (0, 1, 3, rng.randint(4, 12), None):
+            causes = explain_causes(result, n)
+            expected = [c.to_json() for c in causes]
+            assert encode(assessment_json(result, n)["explanations"]) == encode(expected)
+            for cause, expl in zip(causes, result.explain_many([c.condition for c in causes]), strict=True):
+                assert cause.reasons == tuple(_reason(kb, c) for c in expl.contributions)
+                assert (cause.prior, cause.prior_source) == (expl.prior, source_of(kb, expl.prior_provenance))

@@ -17,7 +17,6 @@ import struct
 import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from operator import attrgetter
 from typing import NamedTuple
 
 from hipnav.engine.case import Case
@@ -73,26 +72,28 @@ class Explanation(NamedTuple):  # a named tuple: quick to make, several per requ
 
 @dataclass(frozen=True, eq=False)
 class _Row:
-    """What one evidence state says about one condition, in every case it can occur in."""
+    """What one evidence state says about one condition, in every case it can occur in (as
+    contribution numbers, see :class:`ExplanationTable`)."""
 
-    fixed: Contribution | None = None  # a rule's count, or a finding taken up by a rule
-    counted: Contribution | None = None  # the finding when it is the strongest of its family
-    by_setting: tuple[Contribution | None, ...] | None = None  # age, relative to each setting
-    overlaps: dict[str, Contribution] = field(default_factory=dict)  # stronger finding -> it
+    fixed: int | None = None  # a rule's count, or a finding taken up by a rule
+    counted: int | None = None  # the finding when it is the strongest of its family
+    by_setting: tuple[int | None, ...] | None = None  # age, relative to each setting
+    overlaps: dict[str, int] = field(default_factory=dict)  # stronger finding -> it
 
-    def alone(self, setting_index: int) -> Contribution | None:
+    def alone(self, setting_index: int) -> int | None:
         """The contribution when no other state of its family is observed."""
         if self.by_setting is not None:
             return self.by_setting[setting_index]
-        return self.counted or self.fixed
+        return self.counted if self.counted is not None else self.fixed
 
 
 #: Family combinations remembered per setting, at most (each a few kilobytes).
 _MAX_REMEMBERED = 2000
 
 #: What a state or family says about each condition: a tuple over ``model.conditions`` of
-#: the contributions to that condition (mostly none or one).
-PerCondition = tuple[tuple[Contribution, ...], ...]
+#: the contributions to that condition (mostly none or one), by number
+#: (``ExplanationTable.contributions``).
+PerCondition = tuple[tuple[int, ...], ...]
 
 
 @dataclass(frozen=True, eq=False)
@@ -101,7 +102,12 @@ class ExplanationTable:
     ``r`` says about condition ``j`` (absent when it says nothing); ``alone[s][r]`` what
     ``r`` says about every condition when it is the only state of its family in a case of
     setting ``s``. Laid out by state, so a case's explanations of any number of conditions
-    are a look-up per observed state, then a column each."""
+    are a look-up per observed state, then a column each.
+
+    Contributions are held by number, an index into ``contributions`` (and ``order``, their
+    sort keys): a case's explanation of a condition is then a sorted list of small integers,
+    which the web API turns into its JSON with a list look-up each (``web/report.py``)
+    instead of touching the objects."""
 
     model: CompiledModel
     rows: tuple[dict[int, _Row], ...]
@@ -109,6 +115,14 @@ class ExplanationTable:
     # [setting]: a family's observed states, in a case's order -> what they say about each
     # condition; filled as cases arrive (see :meth:`family`)
     families: tuple[dict[tuple[int, ...], PerCondition], ...]
+    # every contribution by number, and its :func:`order_key`; only ever appended to (an
+    # overlap is made when first met, see :meth:`overlap`)
+    contributions: list[Contribution]
+    order: list[int]
+
+    def add(self, c: Contribution) -> int:
+        """Number a new contribution."""
+        return _add(self.contributions, self.order, c)
 
     def family(self, members: tuple[int, ...], setting_index: int) -> PerCondition:
         """What a family's observed states say about each condition: the strongest in each
@@ -124,7 +138,7 @@ class ExplanationTable:
                 known[members] = found
         return found
 
-    def _family(self, j: int, members: tuple[int, ...], setting_index: int) -> tuple[Contribution, ...]:
+    def _family(self, j: int, members: tuple[int, ...], setting_index: int) -> tuple[int, ...]:
         model = self.model
         mine, weight = self.rows[j], model.log_lr_columns[j]
         best_pos = max(members, key=weight.__getitem__)
@@ -141,7 +155,7 @@ class ExplanationTable:
                 out.append(c)
         return tuple(out)
 
-    def overlap(self, j: int, r: int, stronger: str) -> Contribution:
+    def overlap(self, j: int, r: int, stronger: str) -> int:
         """State ``r``'s contribution when ``stronger`` of its family is counted instead."""
         row = self.rows[j][r]
         c = row.overlaps.get(stronger)
@@ -150,14 +164,26 @@ class ExplanationTable:
             model = self.model
             key = model.states[r]
             ev = model.evidence[model.conditions[j], key.finding]
-            c = row.overlaps[stronger] = Contribution(
+            c = row.overlaps[stronger] = self.add(Contribution(
                 key.finding, key.state, math.log(ev.lr[key.state]), False, ev.provenance,
-                f"overlaps with {stronger} (same family of findings), counted once")
+                f"overlaps with {stronger} (same family of findings), counted once"))
         return c
+
+
+def _add(contributions: list[Contribution], order: list[int], c: Contribution) -> int:
+    contributions.append(c)
+    order.append(c.order)
+    return len(contributions) - 1
 
 
 def build_table(model: CompiledModel) -> ExplanationTable:
     kb = model.kb
+    contributions: list[Contribution] = []
+    order: list[int] = []
+
+    def add(c: Contribution) -> int:
+        return _add(contributions, order, c)
+
     rows: list[dict[int, _Row]] = []
     for j, condition in enumerate(model.conditions):
         weight = model.log_lr_columns[j]
@@ -167,31 +193,31 @@ def build_table(model: CompiledModel) -> ExplanationTable:
             if key.is_cluster:
                 cl = kb.clusters[key.finding]
                 if condition in cl.conditions:
-                    mine[r] = _Row(fixed=Contribution(
+                    mine[r] = _Row(fixed=add(Contribution(
                         cl.id, key.state, w, True, cl.provenance_for(int(key.state)),
-                        f"{key.state} of {len(cl.criteria)} criteria met", is_cluster=True))
+                        f"{key.state} of {len(cl.criteria)} criteria met", is_cluster=True)))
                 continue
             ev = model.evidence.get((condition, key.finding))
             if key.finding == "age" and ev is not None:
                 # the age LR as it acts here: relative to the setting's own consulters
-                by_setting: list[Contribution | None] = []
+                by_setting: list[int | None] = []
                 for k, setting in enumerate(model.settings):
                     shift = w - float(model.age_log_norm[k, j])
                     name = kb.settings[setting].lower()
                     by_setting.append(
-                        Contribution("age", key.state, shift, True, ev.provenance,
-                                     f"compared with everyone of any age seen in {name}")
+                        add(Contribution("age", key.state, shift, True, ev.provenance,
+                                         f"compared with everyone of any age seen in {name}"))
                         if abs(shift) > 1e-12 else None)
                 mine[r] = _Row(by_setting=tuple(by_setting))
                 continue
             if ev is None or ev.lr.get(key.state, 1.0) == 1.0:
                 continue
             if w == 0.0:  # the finding's LR is taken up by a cluster rule
-                mine[r] = _Row(fixed=Contribution(
+                mine[r] = _Row(fixed=add(Contribution(
                     key.finding, key.state, math.log(ev.lr[key.state]), False, ev.provenance,
-                    "counted within the " + ", ".join(sorted(key.masked_by)) + " rule"))
+                    "counted within the " + ", ".join(sorted(key.masked_by)) + " rule")))
             else:
-                mine[r] = _Row(counted=Contribution(key.finding, key.state, w, True, ev.provenance))
+                mine[r] = _Row(counted=add(Contribution(key.finding, key.state, w, True, ev.provenance)))
         rows.append(mine)
     nothing: PerCondition = ((),) * len(rows)
     alone: list[tuple[PerCondition, ...]] = []
@@ -203,7 +229,7 @@ def build_table(model: CompiledModel) -> ExplanationTable:
             by_state.append(says if any(says) else nothing)
         alone.append(tuple(by_state))
     families: tuple[dict[tuple[int, ...], PerCondition], ...] = tuple({} for _ in model.settings)
-    return ExplanationTable(model, tuple(rows), tuple(alone), families)
+    return ExplanationTable(model, tuple(rows), tuple(alone), families, contributions, order)
 
 
 _tables: weakref.WeakKeyDictionary[CompiledModel, ExplanationTable] = weakref.WeakKeyDictionary()
@@ -246,7 +272,13 @@ def case_evidence(model: CompiledModel, case: Case,
     return says
 
 
-_ORDER = attrgetter("order")
+def explained(table: ExplanationTable, evidence: Sequence[PerCondition], j: int) -> list[int]:
+    """What a case's evidence (:func:`case_evidence`) says about condition ``j``, by
+    contribution number: counted first, then the strongest, in the case's order where equal
+    (the sort is stable)."""
+    found = [c for said in evidence for c in said[j]]
+    found.sort(key=table.order.__getitem__)
+    return found
 
 
 def explain(model: CompiledModel, case: Case, condition: str,
@@ -269,10 +301,11 @@ def explain_many(model: CompiledModel, case: Case, conditions: Sequence[str],
         evidence = case_evidence(model, case, states)
     setting = model.settings[setting_row(model, case.setting)]
     index, priors = model.condition_index, model.kb.conditions
+    table = explanation_table(model)
+    number = table.contributions.__getitem__
     out = []
     for condition in conditions:
-        j = index[condition]
-        found = sorted(sum([said[j] for said in evidence], ()), key=_ORDER)
+        found = explained(table, evidence, index[condition])
         prior = priors[condition].priors[setting]
-        out.append(Explanation(condition, prior.p, prior.provenance, tuple(found)))
+        out.append(Explanation(condition, prior.p, prior.provenance, tuple(map(number, found))))
     return tuple(out)

@@ -10,14 +10,18 @@ from __future__ import annotations
 
 import functools
 import math
+import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import msgspec
 
 from hipnav.assessment import Assessment
 from hipnav.describe import describe_contribution, provenance_label
-from hipnav.engine.explanation import Contribution
+from hipnav.engine.explanation import Contribution, explained, explanation_table
+from hipnav.engine.model import CompiledModel
+from hipnav.engine.posterior import setting_row
 from hipnav.knowledge.model import GRADE_MEANS, KnowledgeBase, Provenance
 
 _encoder = msgspec.json.Encoder()
@@ -50,7 +54,8 @@ class Source:
 
     @functools.cached_property
     def json(self) -> msgspec.Raw:
-        """The source as encoded JSON, made once (see :attr:`Reason.json`)."""
+        """The source as encoded JSON, made once: the same few dozen sources recur in every
+        result (msgspec writes it into one as is)."""
         return msgspec.Raw(_encoder.encode(self.to_json()))
 
 
@@ -116,13 +121,6 @@ class Reason:
                 "counted": self.counted, "is_rule": self.is_cluster, "note": self.note,
                 "source": self.source.json if self.source else None}
 
-    @functools.cached_property
-    def json(self) -> msgspec.Raw:
-        """The reason as encoded JSON, made once: a reason is the same in every result that
-        gives it, and the explanations are most of a result's bytes, so encoding them anew
-        for each request was a good part of its cost. msgspec writes it into a result as is."""
-        return msgspec.Raw(_encoder.encode(self.to_json()))
-
 
 class Cause(NamedTuple):
     """A ranked condition with everything that explains its probability (a named tuple,
@@ -157,14 +155,60 @@ class Cause(NamedTuple):
         return {"condition": self.condition, "name": self.name, "plain_name": self.plain_name,
                 "probability": round(self.probability, 6), "typical_urgency": self.typical_urgency,
                 "prior": self.prior, "prior_source": self.prior_source.json,
-                "reasons": [r.json for r in self.reasons], "guide": self.guide_href}
+                "reasons": [r.to_json() for r in self.reasons], "guide": self.guide_href}
 
 
-#: Reasons already worded, per knowledge base: a reason depends only on the knowledge base
-#: and the contribution, and the engine builds each contribution once per model
-#: (hipnav.engine.explanation.ExplanationTable) and compares them by identity, so a result's
-#: reasons are one dictionary look-up each.
-_reasons: dict[int, tuple[KnowledgeBase, dict[Contribution, Reason]]] = {}
+class _Words:
+    """A model's explanations as the web words them, made once: each contribution's
+    :class:`Reason` and its encoded JSON, by contribution number (see
+    :class:`~hipnav.engine.explanation.ExplanationTable`), and each cause's JSON around its
+    probability and reasons, per setting. A reason depends only on the knowledge base and the
+    contribution, so a result's reasons are a list look-up each, and the JSON API writes a
+    cause as bytes joined (one request touches a few dozen of these, not the few hundred
+    objects and dictionaries that building and encoding each cause took)."""
+
+    def __init__(self, model: CompiledModel) -> None:
+        kb = model.kb
+        self.kb = kb
+        self.table = explanation_table(model)
+        self.reasons: list[Reason] = []
+        self.json: list[bytes] = []
+        self._lock = threading.Lock()
+        self.catch_up()
+        causes = []
+        for setting in model.settings:
+            parts = []
+            for condition in model.conditions:
+                c, prior = kb.conditions[condition], kb.conditions[condition].priors[setting]
+                head = _encoder.encode({"condition": c.id, "name": c.name, "plain_name": c.plain_name})
+                middle = _encoder.encode({"typical_urgency": c.typical_urgency, "prior": prior.p,
+                                          "prior_source": source_of(kb, prior.provenance).json})
+                parts.append((head[:-1] + b',"probability":', b"," + middle[1:-1] + b',"reasons":[',
+                              b'],"guide":' + _encoder.encode(f"/conditions/{c.id}") + b"}"))
+            causes.append(tuple(parts))
+        #: [setting][condition]: a cause's JSON before its probability, between it and its
+        #: reasons, and after them (as :meth:`Cause.to_json` encodes it)
+        self.causes: tuple[tuple[tuple[bytes, bytes, bytes], ...], ...] = tuple(causes)
+
+    def catch_up(self) -> None:
+        """Word the contributions numbered since (overlaps are numbered when first met)."""
+        contributions = self.table.contributions
+        if len(self.json) < len(contributions):
+            with self._lock:
+                for c in contributions[len(self.json):]:
+                    reason = _reason(self.kb, c)
+                    self.reasons.append(reason)
+                    self.json.append(_encoder.encode(reason.to_json()))
+
+
+_words: dict[int, tuple[CompiledModel, _Words]] = {}
+
+
+def words_of(model: CompiledModel) -> _Words:
+    held = _words.get(id(model))
+    if held is None or held[0] is not model:
+        held = _words[id(model)] = (model, _Words(model))
+    return held[1]
 
 
 def _reason(kb: KnowledgeBase, c: Contribution) -> Reason:
@@ -174,31 +218,58 @@ def _reason(kb: KnowledgeBase, c: Contribution) -> Reason:
 
 def explain_causes(result: Assessment, top: int | None = None) -> tuple[Cause, ...]:
     """The ``top`` most likely causes (all when None), each with its explanation."""
-    kb = result.model.kb
-    held = _reasons.get(id(kb))
-    if held is None or held[0] is not kb:
-        held = _reasons[id(kb)] = (kb, {})
-    worded = held[1]
-    out = []
     ranked = result.top(top)
-    for d, expl in zip(ranked, result.explain_many([d.condition for d in ranked]), strict=True):
-        reasons = tuple(map(worded.get, expl.contributions))
-        if not all(reasons):  # first seen: word them
-            reasons = tuple(r or worded.setdefault(c, _reason(kb, c))
-                            for c, r in zip(expl.contributions, reasons, strict=True))
+    if not ranked:
+        return ()
+    model = result.model
+    words = words_of(model)
+    evidence = result.evidence
+    words.catch_up()
+    kb, table, reasons = model.kb, words.table, words.reasons.__getitem__
+    setting = model.settings[setting_row(model, result.case.setting)]
+    out = []
+    for d, j in zip(ranked, result.ranking, strict=False):
+        prior = kb.conditions[d.condition].priors[setting]
         out.append(Cause(d.condition, d.name, d.plain_name, d.probability, d.typical_urgency,
-                         expl.prior, source_of(kb, expl.prior_provenance), reasons))  # type: ignore[arg-type]
+                         prior.p, source_of(kb, prior.provenance),
+                         tuple(map(reasons, explained(table, evidence, j)))))
     return tuple(out)
+
+
+_NO_CAUSES = msgspec.Raw(b"[]")
+
+
+def explanations_json(result: Assessment, probabilities: Sequence[float]) -> msgspec.Raw:
+    """The JSON of the ``len(probabilities)`` most likely causes with their explanations,
+    exactly ``[c.to_json() for c in explain_causes(result, n)]`` encoded, written as bytes
+    joined (:class:`_Words`). ``probabilities`` are theirs rounded, as the differential
+    gives them (``round(p, 6)``)."""
+    if not probabilities:
+        return _NO_CAUSES
+    model = result.model
+    words = words_of(model)
+    evidence = result.evidence
+    words.catch_up()
+    table, reasons = words.table, words.json
+    parts = words.causes[setting_row(model, result.case.setting)]
+    encode = _encoder.encode
+    out = []
+    for j, p in zip(result.ranking, probabilities, strict=False):
+        head, middle, tail = parts[j]
+        out.append(b"".join((head, encode(p), middle,
+                             b",".join([reasons[c] for c in explained(table, evidence, j)]), tail)))
+    return msgspec.Raw(b"[" + b",".join(out) + b"]")
 
 
 def assessment_json(result: Assessment, explain: int | None = DEFAULT_EXPLAIN) -> dict[str, object]:
     """The result contract of the shared case format, plus the explanations of the ``explain``
-    most likely causes (all when None) and the disclaimer. The reasons in it are encoded JSON
-    already (``msgspec.Raw``): encode the whole with msgspec."""
+    most likely causes (all when None) and the disclaimer. The explanations in it are encoded
+    JSON already (``msgspec.Raw``): encode the whole with msgspec."""
     from hipnav.assessment import DISCLAIMER
 
     out = result.to_json()
-    out["explanations"] = [c.to_json() for c in explain_causes(result, explain)]
+    differential: list[dict[str, Any]] = out["differential"]  # type: ignore[assignment]
+    out["explanations"] = explanations_json(result, [d["probability"] for d in differential[:explain]])
     out["disclaimer"] = DISCLAIMER
     return out
 
