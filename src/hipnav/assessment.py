@@ -12,10 +12,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from hipnav.engine import Case, CompiledModel, Explanation, Question, compile_model, encode, explain
+from hipnav.engine import Case, CompiledModel, Explanation, Question, compile_model, explain
 from hipnav.engine import next_question as _next_question
 from hipnav.engine import probabilities as _probabilities
 from hipnav.engine.explanation import PerCondition, case_evidence, explain_many, explanation_table
+from hipnav.engine.posterior import encode_case
 from hipnav.knowledge import default as default_kb
 from hipnav.triage import FiredRedFlag, Urgency, decide_urgency, fired_red_flags
 
@@ -31,6 +32,7 @@ def default_model() -> CompiledModel:
     explanation_table(model)
     model.minus_scores  # noqa: B018 (built now, not on the first request)
     model.condition_index  # noqa: B018
+    model.typical_urgency_ranks  # noqa: B018
     return model
 
 
@@ -118,26 +120,22 @@ def _differential(ids: Sequence[str], probs: Sequence[float],
     q / 1e6 (one correctly rounded division) is the float ``round`` returns. Near a tie, or
     outside (0, 1] (a zero keeps its sign), ``round`` itself decides.
     """
-    out = []
     floor = math.floor
-    for j in ranking:
-        p = probs[j]
-        y = p * 1e6
-        q = floor(y + 0.5)
-        exact = 0.0 < p <= 1.0 and -0.4999 <= y - q <= 0.4999
-        out.append({"condition": ids[j], "probability": q / 1e6 if exact else round(p, 6)})
-    return out
+    return [{"condition": ids[j],
+             "probability": q / 1e6 if 0.0 < (p := probs[j]) <= 1.0
+             and -0.4999 <= (y := p * 1e6) - (q := floor(y + 0.5)) <= 0.4999 else round(p, 6)}
+            for j in ranking]
 
 
 def assess(case: Case, model: CompiledModel | None = None) -> Assessment:
     model = model or default_model()
     kb = model.kb
     values = case.values()
-    states = tuple(encode(model, values))
-    probs = _probabilities(model, case, states).tolist()
+    states, rows = encode_case(model, values)
+    probs = _probabilities(model, case, rows=rows)
     # highest first; the sort is stable in reverse too, so ties keep ``model.conditions``
     # (alphabetical) order
     ranking = sorted(range(len(probs)), key=probs.__getitem__, reverse=True)
     flags = fired_red_flags(kb, values)
-    urgency = decide_urgency(kb, zip(model.conditions, probs, strict=True), flags)
-    return Assessment(case, model, tuple(probs), tuple(ranking), tuple(flags), urgency, states)
+    urgency = decide_urgency(kb, zip(model.typical_urgency_ranks, probs, strict=True), flags)
+    return Assessment(case, model, tuple(probs), tuple(ranking), tuple(flags), urgency, tuple(states))

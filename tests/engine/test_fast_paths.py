@@ -21,8 +21,15 @@ from hipnav.assessment import _differential, assess
 from hipnav.engine import CaseError, Contribution, encode, explain, parse_case
 from hipnav.engine.case import DEMOGRAPHICS, _apply_implications, _finding_value
 from hipnav.engine.explanation import build_table, explain_many, order_key
-from hipnav.engine.model import CompiledModel
-from hipnav.engine.posterior import log_odds_shift, prior_row, probabilities, setting_row
+from hipnav.engine.model import CompiledModel, StateKey, cluster_count
+from hipnav.engine.posterior import (
+    encode_case,
+    log_odds_shift,
+    prior_row,
+    probabilities,
+    score_rows,
+    setting_row,
+)
 from hipnav.knowledge.model import KnowledgeBase
 
 
@@ -237,10 +244,76 @@ def test_probabilities_are_the_plain_formula_bit_for_bit(which: str, model: Comp
     cases = [parse_case(random_raw_case(k, rng), k) for _ in range(300)]
     cases.append(parse_case({"findings": {}}, k))
     for case in cases:
-        states = encode(m, case.values())
+        states, rows = encode_case(m, case.values())
         plain = 1.0 / (1.0 + np.exp(-(m.prior_logit[prior_row(m, case)] + log_odds_shift(m, states))))
-        assert probabilities(m, case, states).tobytes() == plain.tobytes()
-        assert probabilities(m, case).tobytes() == plain.tobytes()
+        assert np.array(probabilities(m, case, states)).tobytes() == plain.tobytes()
+        assert np.array(probabilities(m, case, rows=rows)).tobytes() == plain.tobytes()
+        assert np.array(probabilities(m, case)).tobytes() == plain.tobytes()
+
+
+# -- encoding: states and scoring rows in one pass ----------------------------------------
+
+def reference_encode(model: CompiledModel, values: dict[str, Any]) -> list[int]:
+    """The evidence states as first written: each value's state by ``Finding.state_of``."""
+    kb = model.kb
+    live: dict[str, int] = {}
+    for fid in values:
+        for cl_id in model.clusters_of.get(fid, ()):
+            if cl_id not in live:
+                n = cluster_count(kb.clusters[cl_id], values)
+                live[cl_id] = -1 if n is None else n
+    states = []
+    for fid, value in values.items():
+        masked = frozenset(c for c in model.clusters_of.get(fid, ()) if live.get(c, -1) >= 0
+                           and fid in kb.clusters[c].findings)
+        states.append(model.index[StateKey(fid, kb.findings[fid].state_of(value), masked)])
+    for cl_id, n in sorted(live.items()):
+        if n >= 0:
+            states.append(model.index[StateKey(cl_id, str(n), is_cluster=True)])
+    return states
+
+
+@pytest.mark.parametrize("which", ["shipped", "tiny"])
+def test_encoding_is_the_plain_states_and_score_rows(which: str, model: CompiledModel, kb: KnowledgeBase,
+                                                     tiny_model: CompiledModel, tiny_kb: KnowledgeBase) -> None:
+    """``encode_case`` finds a yes/no state by look-up, a number's by bisection and a
+    family's row by its key: the states ``state_of`` gives, and exactly ``score_rows`` of them
+    (same rows, same order, so the same sums)."""
+    m, k = (model, kb) if which == "shipped" else (tiny_model, tiny_kb)
+    rng = random.Random(41)
+    for _ in range(1500):
+        values = parse_case(random_raw_case(k, rng), k).values()
+        states, rows = encode_case(m, values)
+        assert states == reference_encode(m, values)
+        assert rows == score_rows(m, states)
+
+
+def test_a_numbers_band_by_bisection_is_the_first_band_containing_it(model: CompiledModel,
+                                                                      kb: KnowledgeBase) -> None:
+    rng = random.Random(43)
+    assert model.number_states.keys() == {f.id for f in kb.findings.values() if f.type == "number"}
+    for fid, (bisect, cuts, states) in model.number_states.items():
+        finding = kb.findings[fid]
+        xs = [rng.uniform(-10, 200) for _ in range(300)]
+        xs += [y for c in cuts for y in (c, math.nextafter(c, -math.inf), math.nextafter(c, math.inf))]
+        for x in xs:
+            band = next((b.id for b in finding.bands if b.contains(x)), None)
+            if band is not None:
+                assert states[bisect(cuts, x)] == model.plain_states[fid, band], (fid, x)
+
+
+def test_bands_that_do_not_follow_each_other_are_not_cut() -> None:
+    from hipnav.engine.model import _cuts
+    from hipnav.knowledge.model import Band
+
+    assert _cuts((Band("a", lt=1), Band("b", gte=1, lt=2), Band("c", gte=2))) == ((1.0, 2.0), False)
+    assert _cuts((Band("a", lte=1), Band("b", gt=1))) == ((1.0,), True)
+    assert _cuts((Band("a", lt=1), Band("b", gt=1))) == (None, False)  # 1 is in no band
+    assert _cuts((Band("a", lt=1), Band("b", gte=2))) == (None, False)  # a gap
+    assert _cuts((Band("a", lt=2), Band("b", gte=1))) == (None, False)  # an overlap
+    assert _cuts((Band("a", gte=0, lt=1), Band("b", gte=1))) == (None, False)  # closed below
+    assert _cuts((Band("a", lt=1), Band("b", gte=1, lte=3))) == (None, False)  # closed above
+    assert _cuts((Band("a", lt=2), Band("b", gte=2, lt=1), Band("c", gte=1))) == (None, False)
 
 
 def test_order_key_orders_as_the_tuple_it_replaces() -> None:

@@ -95,3 +95,19 @@ def test_a_true_predicate_always_shows_one_of_its_triggers(raw, values):
     p = parse(raw, "test")
     if p.evaluate(values) is True and p.triggers is not None:
         assert any(f in values and shows(v, values[f]) for f, v in p.triggers)
+
+
+@given(PREDICATES, VALUES)
+def test_a_true_predicate_shows_one_trigger_of_each_of_its_trigger_lists(raw, values):
+    """What lets red-flag evaluation skip a rule unless every part of it is shown."""
+    p = parse(raw, "test")
+    if p.evaluate(values) is True and p.trigger_sets is not None:
+        for triggers in p.trigger_sets:
+            assert any(f in values and shows(v, values[f]) for f, v in triggers)
+
+
+def test_trigger_lists_of_all_are_each_parts_own():
+    p = parse({"all": [FEVER, OLD, {"not": FEVER}]}, "test")
+    assert p.trigger_sets == (frozenset({("fever", True)}), frozenset({("age", Passes("gte", 65.0))}))
+    assert parse(FEVER, "test").trigger_sets == (frozenset({("fever", True)}),)
+    assert parse({"not": FEVER}, "test").trigger_sets is None

@@ -80,8 +80,12 @@ class _Checks:
     """What :func:`parse_case` asks of a knowledge base for every finding, looked up once:
     a web server parses thousands of cases a second against the same vocabulary."""
 
-    bools: frozenset[str]  # yes/no case findings
-    ranges: dict[str, tuple[float, float]]  # numeric case findings: (min, max), open ends infinite
+    # yes/no case findings -> their id as the knowledge base holds it; numeric ones -> (min,
+    # max, id), open ends infinite. A case's findings are keyed by the knowledge base's own
+    # strings, so that every later look-up by finding id (encoding, red flags, clusters)
+    # matches on identity, without reading the id's characters again
+    bools: dict[str, str]
+    ranges: dict[str, tuple[float, float, str]]
     implying: frozenset[str]  # findings that imply another or are implied by one
 
 
@@ -93,8 +97,8 @@ def _checks_of(kb: KnowledgeBase) -> _Checks:
     if held is None or held[0] is not kb:
         case_findings = [f for f in kb.findings.values() if f.id not in DEMOGRAPHICS]
         held = _checks[id(kb)] = (kb, _Checks(
-            bools=frozenset(f.id for f in case_findings if f.type == "bool"),
-            ranges={f.id: (-math.inf if f.min is None else f.min, math.inf if f.max is None else f.max)
+            bools={f.id: f.id for f in case_findings if f.type == "bool"},
+            ranges={f.id: (-math.inf if f.min is None else f.min, math.inf if f.max is None else f.max, f.id)
                     for f in case_findings if f.type == "number"},
             implying=frozenset(f.id for f in kb.findings.values() if f.implies) | frozenset(kb.implied_by),
         ))
@@ -142,12 +146,12 @@ def parse_case(raw: object, kb: KnowledgeBase) -> Case:
         # One look-up per finding in the usual case; anything else (unknown, null, a wrong
         # type or value) goes through _finding_value, which words the error.
         if value is True or value is False:
-            if fid in bools:
-                findings[fid] = value
+            if (known := bools.get(fid)) is not None:
+                findings[known] = value
                 continue
         elif value.__class__ in _PLAIN_NUMBERS and (bounds := ranges.get(fid)) is not None \
                 and isfinite(value) and bounds[0] <= value <= bounds[1]:
-            findings[fid] = float(value)
+            findings[bounds[2]] = float(value)
             continue
         checked = _finding_value(kb, fid, value)
         if checked is not None:

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from hipnav.engine.case import Case
-from hipnav.engine.model import CompiledModel
+from hipnav.engine.model import FAMILY_SHIFT, CompiledModel
 from hipnav.engine.posterior import encode, setting_row
 from hipnav.knowledge.model import Provenance
 
@@ -254,14 +254,14 @@ def case_evidence(model: CompiledModel, case: Case,
     table = explanation_table(model)
     setting_index = setting_row(model, case.setting)
     alone = table.alone[setting_index]
-    group, n_families = model.group_list, len(model.family_ids)
+    row_code = model.row_code  # (what encoding looked at already: a family's states are < 0)
     says: list[PerCondition] = []
     families: dict[int, tuple[int, list[int]]] = {}  # family -> (its place in says, its states)
     for r in states:
-        g = group[r]
-        if g >= n_families:
+        code = row_code[r]
+        if code >= 0:
             says.append(alone[r])
-        elif (seen := families.get(g)) is None:
+        elif (seen := families.get(g := ~code >> FAMILY_SHIFT)) is None:
             families[g] = (len(says), [r])
             says.append(alone[r])
         else:

@@ -16,20 +16,26 @@ its conditions by one LR for the number of criteria met.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import itertools
 import math
-from collections.abc import Mapping
+import operator
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
 import numpy as np
 import numpy.typing as npt
 
-from hipnav.knowledge.model import Cluster, Evidence, KnowledgeBase
+from hipnav.knowledge.model import Band, Cluster, Evidence, KnowledgeBase
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.intp]
+
+
+#: A family key's low bits tell its states apart (one bit each), the bits above name the family.
+FAMILY_SHIFT = 48
 
 
 class StateKey(NamedTuple):
@@ -76,6 +82,18 @@ class CompiledModel:
     single_row_list: tuple[int, ...]  # ``single_row`` and ``group`` as Python ints: a
     group_list: tuple[int, ...]  # per-case loop indexes these far faster than numpy arrays
     log_lr_columns: tuple[tuple[float, ...], ...]  # ``log_lr`` by condition, as Python floats
+    # [states]: a state's scoring row outside any family; in a family, ~(its family key):
+    # family index << FAMILY_SHIFT | a bit of its own, so that a case's states in one family
+    # OR together into the key of their configuration in ``config_by_key`` (encoding finds a
+    # state's row or family in one look-up, and a family's row without sorting its states)
+    row_code: tuple[int, ...]
+    config_by_key: dict[int, int]  # ``config_row`` by family key
+    # Numeric findings whose bands follow each other ([a, b) then [b, c) ..., or (a, b] then
+    # (b, c] ...): (the bisection that finds a number's band among the cut points, the cut
+    # points, each band's unmasked state), so that a number's state is one bisection, exactly
+    # the first band that ``contains`` it
+    number_states: dict[str, tuple[Callable[[Sequence[float], float], int], tuple[float, ...],
+                                   tuple[int, ...]]]
 
     @property
     def n_conditions(self) -> int:
@@ -92,6 +110,12 @@ class CompiledModel:
         :func:`hipnav.engine.posterior.probabilities`."""
         minus: FloatArray = -np.vstack([self.row_log_lr, self.prior_logit])
         return minus
+
+    @functools.cached_property
+    def typical_urgency_ranks(self) -> tuple[int, ...]:
+        """Each condition's typical urgency as a rank (0 = least urgent), by column."""
+        ranks = self.kb.typical_urgency_rank
+        return tuple(ranks[c] for c in self.conditions)
 
     @functools.cached_property
     def condition_index(self) -> dict[str, int]:
@@ -167,6 +191,14 @@ def compile_model(kb: KnowledgeBase) -> CompiledModel:
                 config_row[tuple(chosen)] = len(rows)
                 rows.append(pos[chosen].max(axis=0) + neg[chosen].min(axis=0))
     row_log_lr = np.array(rows)
+    bit: dict[int, int] = {}
+    for g, member_states in members.items():
+        for local, i in enumerate(sorted(i for states in member_states.values() for i in states)):
+            assert local < FAMILY_SHIFT
+            bit[i] = g << FAMILY_SHIFT | 1 << local
+    row_code = tuple(int(r) if r >= 0 else ~bit[i] for i, r in enumerate(single_row))
+    config_by_key = {functools.reduce(operator.or_, (bit[i] for i in chosen)): r
+                     for chosen, r in config_row.items()}
     age_norm = np.zeros_like(prior)
     if "age" in kb.findings:
         for k, setting in enumerate(settings):
@@ -190,7 +222,28 @@ def compile_model(kb: KnowledgeBase) -> CompiledModel:
         evidence={(c.id, ev.finding): ev for c in kb.conditions.values() for ev in c.evidence},
         group_list=tuple(group.tolist()),
         log_lr_columns=tuple(tuple(col) for col in w.T.tolist()),
+        row_code=row_code, config_by_key=config_by_key,
+        number_states={f.id: (bisect.bisect_left if below else bisect.bisect_right, cuts,
+                              tuple(plain[f.id, b.id] for b in f.bands))
+                       for f in kb.findings.values() if f.type == "number"
+                       for cuts, below in [_cuts(f.bands)] if cuts is not None},
     )
+
+
+def _cuts(bands: tuple[Band, ...]) -> tuple[tuple[float, ...] | None, bool]:
+    """A numeric finding's bands as cut points, when each band starts where the one before
+    ends, all closed below ([a, b): ``below`` False) or all closed above ((a, b]: ``below``
+    True), the first open below and the last open above; (None, False) otherwise."""
+    for below in (False, True):
+        starts = [b.gt if below else b.gte for b in bands]
+        ends = [b.lte if below else b.lt for b in bands]
+        others = [(b.gte, b.lt) if below else (b.gt, b.lte) for b in bands]
+        cuts = ends[:-1]
+        if bands and starts[0] is None and ends[-1] is None and starts[1:] == cuts \
+                and None not in cuts and all(o == (None, None) for o in others) \
+                and all(x < y for x, y in itertools.pairwise(cuts)):  # type: ignore[operator]
+            return tuple(float(c) for c in cuts), below  # type: ignore[arg-type]
+    return None, False
 
 
 def cluster_count(cluster: Cluster, values: Mapping[str, bool | float | str]) -> int | None:

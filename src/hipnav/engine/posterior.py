@@ -10,13 +10,21 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 
 from hipnav.engine.case import Case
-from hipnav.engine.model import CompiledModel, FloatArray, IntArray, StateKey, cluster_count
+from hipnav.engine.model import FAMILY_SHIFT, CompiledModel, FloatArray, IntArray, StateKey, cluster_count
 
 Values = Mapping[str, bool | float | str]
 
 
 def encode(model: CompiledModel, values: Values) -> list[int]:
     """The evidence states a case's observed values select (rows of ``model.log_lr``)."""
+    return encode_case(model, values)[0]
+
+
+def encode_case(model: CompiledModel, values: Values) -> tuple[list[int], list[int]]:
+    """The evidence states a case's observed values select (rows of ``model.log_lr``, in the
+    case's order, then the cluster rules' counts) and their scoring rows, exactly
+    :func:`score_rows` of those states, in one pass: every request encodes a case, and one
+    walk over its findings with one look-up per yes/no answer touches less than two."""
     kb = model.kb
     live: dict[str, int] = {}
     for fid in model.clusters_of.keys() & values.keys():  # (the order does not matter)
@@ -24,24 +32,45 @@ def encode(model: CompiledModel, values: Values) -> list[int]:
             if cl_id not in live:
                 n = cluster_count(kb.clusters[cl_id], values)
                 live[cl_id] = -1 if n is None else n
-    bool_states, plain_states = model.bool_states, model.plain_states
     in_live: set[str] = set()
     for cl_id, n in live.items():
         if n >= 0:
             in_live |= kb.clusters[cl_id].findings
-    states = []
+    bool_states, plain_states, row_code = model.bool_states, model.plain_states, model.row_code
+    number_states = model.number_states
+    states: list[int] = []
+    rows: list[int] = []
+    families: dict[int, int] = {}  # family index -> its key so far (``model.row_code``)
     for fid, value in values.items():
-        if fid in in_live:
+        if in_live and fid in in_live:
             masked = frozenset(c for c in model.clusters_of[fid] if live.get(c, -1) >= 0)
-            states.append(model.index[StateKey(fid, kb.findings[fid].state_of(value), masked)])
-        elif value is True or value is False:
-            states.append(bool_states[fid][0 if value else 1])
+            s = model.index[StateKey(fid, kb.findings[fid].state_of(value), masked)]
+        elif value is True:
+            s = bool_states[fid][0]
+        elif value is False:
+            s = bool_states[fid][1]
+        elif (bands := number_states.get(fid)) is not None:
+            s = bands[2][bands[0](bands[1], value)]  # type: ignore[arg-type]
         else:
-            states.append(plain_states[fid, kb.findings[fid].state_of(value)])
+            s = plain_states[fid, kb.findings[fid].state_of(value)]
+        states.append(s)
+        r = row_code[s]
+        if r >= 0:
+            rows.append(r)
+        else:
+            key = ~r
+            g = key >> FAMILY_SHIFT
+            families[g] = families.get(g, 0) | key
     for cl_id, n in sorted(live.items()):
         if n >= 0:
-            states.append(model.index[StateKey(cl_id, str(n), is_cluster=True)])
-    return states
+            s = model.index[StateKey(cl_id, str(n), is_cluster=True)]
+            states.append(s)
+            rows.append(row_code[s])  # a cluster's count is a group of its own
+    if families:
+        config_by_key = model.config_by_key
+        for key in families.values():
+            rows.append(config_by_key[key])
+    return states, rows
 
 
 def score_rows(model: CompiledModel, states: Sequence[int]) -> list[int]:
@@ -86,28 +115,30 @@ def logits(model: CompiledModel, case: Case, states: Sequence[int] | None = None
     return model.prior_logit[prior_row(model, case)] + log_odds_shift(model, states)
 
 
-def probabilities(model: CompiledModel, case: Case, states: Sequence[int] | None = None) -> FloatArray:
+def probabilities(model: CompiledModel, case: Case, states: Sequence[int] | None = None,
+                  rows: Sequence[int] | None = None) -> list[float]:
     """Each condition's posterior probability, in ``model.conditions`` order:
     ``1 / (1 + exp(-logits))``.
 
-    ``states`` may pass the case's already encoded evidence states (see :func:`encode`).
+    ``states`` may pass the case's already encoded evidence states (see :func:`encode`), or
+    ``rows`` their scoring rows (see :func:`encode_case`).
     Every request computes this, and each numpy call costs about a microsecond whatever its
     size, so the minus logits come from :attr:`~CompiledModel.minus_scores` in one gather
     and one sum (the scoring rows in order, then the prior row), which is exactly
     ``-logits``: the sum runs row after row, negation is exact, and the prior added last
-    gives the same float as the prior added first.
+    gives the same float as the prior added first. Only the exponential is numpy's: adding
+    1 and dividing are the same IEEE operations on Python floats, without two more calls.
     """
-    if states is None:
-        states = encode(model, case.values())
-    rows = score_rows(model, states)
-    rows.append(len(model.row_log_lr) + prior_row(model, case))
-    minus_logits = np.add.reduce(model.minus_scores.take(rows, axis=0), axis=0)
-    return 1.0 / (1.0 + np.exp(minus_logits))
+    if rows is None:
+        rows = score_rows(model, states) if states is not None else encode_case(model, case.values())[1]
+    gather = [*rows, len(model.row_log_lr) + prior_row(model, case)]
+    minus_logits = np.add.reduce(model.minus_scores.take(gather, axis=0), axis=0)
+    return [1.0 / (1.0 + e) for e in np.exp(minus_logits).tolist()]
 
 
 def encode_batch(model: CompiledModel, cases: Sequence[Case]) -> tuple[IntArray, IntArray, IntArray]:
     """Cases as (indptr, scoring rows, prior rows) for :func:`batch_probabilities`."""
-    rows = [score_rows(model, encode(model, c.values())) for c in cases]
+    rows = [encode_case(model, c.values())[1] for c in cases]
     indptr = np.cumsum([0] + [len(r) for r in rows])
     flat = np.fromiter((x for r in rows for x in r), dtype=np.intp, count=int(indptr[-1]))
     settings = np.array([prior_row(model, c) for c in cases], dtype=np.intp)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import math
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeGuard
@@ -186,8 +187,9 @@ def _findings(root: Path, problems: _Problems, refs: set[str]) -> dict[str, Find
         values = tuple(f.get("values") or ())
         if ftype == "category" and not values:
             problems.add(where, "a category finding needs 'values'")
-        out[f["id"]] = Finding(
-            id=f["id"], type=ftype, group=str(f.get("group", "history")), ask=f.get("ask"),
+        fid = sys.intern(f["id"])  # one string object per id (see predicate.parse)
+        out[fid] = Finding(
+            id=fid, type=ftype, group=str(f.get("group", "history")), ask=f.get("ask"),
             means=f.get("means"), how=f.get("how"), label=f.get("label"), unit=f.get("unit"),
             family=f.get("family"), implies=tuple(f.get("implies") or ()),
             min=f.get("min"), max=f.get("max"), bands=bands, values=values,

@@ -10,7 +10,7 @@ import functools
 import math
 from dataclasses import dataclass, field
 
-from hipnav.knowledge.predicate import Predicate
+from hipnav.knowledge.predicate import Passes, Predicate
 
 GRADES = ("A", "B", "C", "D")
 GRADE_MEANS = {
@@ -263,19 +263,32 @@ class KnowledgeBase:
         return tuple(self.red_flags.values())
 
     @functools.cached_property
-    def red_flag_index(self) -> dict[str, tuple[tuple[object, tuple[int, ...]], ...]]:
-        """Finding -> (value, rules that value can trigger) pairs, where the value may be
-        a :class:`~hipnav.knowledge.predicate.Passes` ("a number passing this comparison")."""
-        out: dict[str, dict[object, list[int]]] = {}
+    def red_flag_index(self) -> dict[str, tuple[dict[object, tuple[tuple[int, int], ...]],
+                                                tuple[tuple[Passes, tuple[tuple[int, int], ...]], ...]]]:
+        """Finding -> (value -> what showing it meets, (comparison, what a number passing it
+        meets) pairs), what is met being (rule, one bit per list of its
+        :attr:`~hipnav.knowledge.predicate.Predicate.trigger_sets`) pairs, and the comparison
+        a :class:`~hipnav.knowledge.predicate.Passes`. A reported value shows a plain trigger
+        exactly when it is equal to it, which is one dictionary look-up. A rule can be true
+        only when the bits met add up to :attr:`red_flag_needs`."""
+        out: dict[str, dict[object, list[tuple[int, int]]]] = {}
         for i, rule in enumerate(self.red_flag_rules):
-            for finding, value in rule.when.triggers or ():
-                out.setdefault(finding, {}).setdefault(value, []).append(i)
-        return {f: tuple((v, tuple(rules)) for v, rules in by_value.items()) for f, by_value in out.items()}
+            for k, triggers in enumerate(rule.when.trigger_sets or ()):
+                for finding, value in triggers:
+                    out.setdefault(finding, {}).setdefault(value, []).append((i, 1 << k))
+        return {f: ({v: tuple(met) for v, met in by_value.items() if not isinstance(v, Passes)},
+                    tuple((v, tuple(met)) for v, met in by_value.items() if isinstance(v, Passes)))
+                for f, by_value in out.items()}
+
+    @functools.cached_property
+    def red_flag_needs(self) -> tuple[int, ...]:
+        """Each rule's trigger lists, as the bits of :attr:`red_flag_index` they add up to."""
+        return tuple((1 << len(rule.when.trigger_sets or ())) - 1 for rule in self.red_flag_rules)
 
     @functools.cached_property
     def red_flags_always_checked(self) -> tuple[int, ...]:
         """Rules with no trigger list, evaluated on every case."""
-        return tuple(i for i, rule in enumerate(self.red_flag_rules) if rule.when.triggers is None)
+        return tuple(i for i, rule in enumerate(self.red_flag_rules) if rule.when.trigger_sets is None)
 
     @functools.cached_property
     def typical_urgency_rank(self) -> dict[str, int]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import operator
+import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -130,6 +131,18 @@ class Predicate:
             return None if any(t is None for t in parts) else frozenset().union(*parts)  # type: ignore[arg-type]
         return None
 
+    @functools.cached_property
+    def trigger_sets(self) -> tuple[frozenset[tuple[str, Value | Passes]], ...] | None:
+        """Lists of :attr:`triggers` the case must show one of each of for the predicate to
+        be true: for ``all``, every part's that has one (each part must be true), else the
+        predicate's own; None when there is none. Requiring every part of a red-flag rule
+        leaves far fewer rules to evaluate than requiring one (a runner's pain is not yet
+        a stress fracture; groin pain or a positive hop test must come with it)."""
+        if self.op == "all":
+            sets = tuple(t for t in (p.triggers for p in self.parts) if t is not None)
+            return sets or None
+        return None if self.triggers is None else (self.triggers,)
+
     def findings(self) -> set[str]:
         if self.finding is not None:
             return {self.finding}
@@ -177,4 +190,7 @@ def parse(raw: object, where: str) -> Predicate:
     value = raw[op]
     if op not in ("is", "is_not") and (isinstance(value, bool) or not isinstance(value, int | float)):
         raise PredicateError(f"{where}: '{op}' needs a number, got {value!r}")
-    return Predicate(op=op, finding=str(raw["finding"]), value=value)
+    # interned, as the findings' own ids are (loader): the rules look findings up by these
+    # strings in every case, and a case's findings are keyed by the knowledge base's ids
+    # (parse_case), so each look-up matches on identity
+    return Predicate(op=op, finding=sys.intern(str(raw["finding"])), value=value)

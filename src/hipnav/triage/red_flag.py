@@ -20,16 +20,27 @@ class FiredRedFlag:
 def fired_red_flags(kb: KnowledgeBase, values: Mapping[str, object]) -> list[FiredRedFlag]:
     """The rules whose condition is definitely true (unknown is not true), most urgent first.
 
-    Only the rules that one of the case's reported values can trigger are evaluated
-    (:attr:`~hipnav.knowledge.predicate.Predicate.triggers`); the others cannot be true."""
+    Only the rules whose every trigger list one of the case's reported values shows are
+    evaluated (:attr:`~hipnav.knowledge.predicate.Predicate.trigger_sets`); the others cannot
+    be true."""
     rules = kb.red_flag_rules
     by_finding = kb.red_flag_index
-    candidates = set(kb.red_flags_always_checked)
+    met: dict[int, int] = {}  # rule -> its trigger lists shown, a bit each
     for finding in by_finding.keys() & values.keys():  # (a case reports few that any rule names)
         value = values[finding]
-        for wanted, rule_ids in by_finding[finding]:
+        equal, passing = by_finding[finding]
+        if (meets := equal.get(value)) is not None:  # (values are bools, numbers, words)
+            for i, bit in meets:
+                met[i] = met.get(i, 0) | bit
+        for wanted, meets in passing:
             if shows(wanted, value):
-                candidates.update(rule_ids)
+                for i, bit in meets:
+                    met[i] = met.get(i, 0) | bit
+    needs = kb.red_flag_needs
+    candidates = [i for i, bits in met.items() if bits == needs[i]]
+    candidates += kb.red_flags_always_checked
+    if not candidates:
+        return []
     fired = [FiredRedFlag(rf.id, rf.urgency, rf.message, rf)
              for rf in map(rules.__getitem__, sorted(candidates))
              if rf.when.evaluate(values) is True]  # type: ignore[arg-type]

@@ -25,16 +25,17 @@ class Urgency:
     risk_by_level: dict[str, float]  # P(at least one condition at this level or above)
 
 
-def decide_urgency(kb: KnowledgeBase, probabilities: Iterable[tuple[str, float]],
+def decide_urgency(kb: KnowledgeBase, probabilities: Iterable[tuple[int, float]],
                    red_flags: Sequence[FiredRedFlag]) -> Urgency:
-    """``probabilities``: each condition's id with its probability (pairs, so that an
-    assessment can hand over its columns as they are, without building a dictionary)."""
+    """``probabilities``: each condition's typical urgency as a rank
+    (:attr:`~hipnav.knowledge.model.KnowledgeBase.typical_urgency_rank`) with its probability
+    (pairs, so that an assessment can hand over its columns as they are, without a
+    dictionary or a look-up per condition)."""
     ranked_levels = kb.levels_ascending  # least urgent first
     # P(no condition at exactly level L), then accumulate from the most urgent level down
     none_at = [1.0] * len(ranked_levels)
-    typical = kb.typical_urgency_rank
-    for cid, p in probabilities:
-        none_at[typical[cid]] *= 1.0 - p
+    for rank, p in probabilities:
+        none_at[rank] *= 1.0 - p
     risk: dict[str, float] = {}
     from_diff = ranked_levels[0]
     none_present = 1.0
