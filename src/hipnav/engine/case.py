@@ -156,7 +156,7 @@ def parse_case(raw: object, kb: KnowledgeBase) -> Case:
         checked = _finding_value(kb, fid, value)
         if checked is not None:
             findings[fid] = checked
-    if not checks.implying.isdisjoint(findings):
+    if not findings.keys().isdisjoint(checks.implying):  # (walks the smaller)
         _apply_implications(findings, kb)
     extra = ({} if raw.keys() <= _CASE_FIELDS else
              {k: v for k, v in raw.items() if k not in _CASE_FIELDS})

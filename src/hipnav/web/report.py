@@ -17,7 +17,7 @@ from typing import Any, NamedTuple
 
 import msgspec
 
-from hipnav.assessment import Assessment
+from hipnav.assessment import DISCLAIMER, Assessment
 from hipnav.describe import describe_contribution, provenance_label
 from hipnav.engine.explanation import Contribution, explained, explanation_table
 from hipnav.engine.model import CompiledModel
@@ -253,20 +253,19 @@ def explanations_json(result: Assessment, probabilities: Sequence[float]) -> msg
     table, reasons = words.table, words.json
     parts = words.causes[setting_row(model, result.case.setting)]
     encode = _encoder.encode
-    out = []
+    out = [b"["]
     for j, p in zip(result.ranking, probabilities, strict=False):
         head, middle, tail = parts[j]
-        out.append(b"".join((head, encode(p), middle,
-                             b",".join([reasons[c] for c in explained(table, evidence, j)]), tail)))
-    return msgspec.Raw(b"[" + b",".join(out) + b"]")
+        out += (head, encode(p), middle, b",".join([reasons[c] for c in explained(table, evidence, j)]),
+                tail, b",")
+    out[-1] = b"]"  # (the last comma)
+    return msgspec.Raw(b"".join(out))
 
 
 def assessment_json(result: Assessment, explain: int | None = DEFAULT_EXPLAIN) -> dict[str, object]:
     """The result contract of the shared case format, plus the explanations of the ``explain``
     most likely causes (all when None) and the disclaimer. The explanations in it are encoded
     JSON already (``msgspec.Raw``): encode the whole with msgspec."""
-    from hipnav.assessment import DISCLAIMER
-
     out = result.to_json()
     differential: list[dict[str, Any]] = out["differential"]  # type: ignore[assignment]
     out["explanations"] = explanations_json(result, [d["probability"] for d in differential[:explain]])
