@@ -137,7 +137,7 @@ class Predicate:
         be true: for ``all``, every part's that has one (each part must be true), else the
         predicate's own; None when there is none. Requiring every part of a red-flag rule
         leaves far fewer rules to evaluate than requiring one (a runner's pain is not yet
-        a stress fracture; groin pain or a positive hop test must come with it)."""
+        a stress fracture; groin pain and a painful hop test must come with it)."""
         if self.op == "all":
             sets = tuple(t for t in (p.triggers for p in self.parts) if t is not None)
             return sets or None
