@@ -16,7 +16,7 @@ import numpy as np
 
 from hipnav.engine.case import Case
 from hipnav.engine.model import CompiledModel, FloatArray, StateKey
-from hipnav.engine.posterior import encode, log_odds_shift, prior_row
+from hipnav.engine.posterior import encode, logits
 
 #: Assumed share of people without a condition who answer "yes" to a question, where the
 #: knowledge base gives likelihood ratios but no specificity. It only orders questions; it
@@ -110,7 +110,7 @@ def information_gain(model: CompiledModel, case: Case, question_set: str = PATIE
     if not unasked.any():
         return {}
     rows = encode(model, values)
-    logit = model.prior_logit[prior_row(model, case)] + log_odds_shift(model, rows)
+    logit = logits(model, case, rows)
     cur_pos: dict[int, FloatArray] = {}
     cur_neg: dict[int, FloatArray] = {}
     for r in rows:

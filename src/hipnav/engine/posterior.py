@@ -105,11 +105,13 @@ def log_odds_shift(model: CompiledModel, states: Sequence[int]) -> FloatArray:
     rows = score_rows(model, states)
     if not rows:
         return np.zeros(model.n_conditions)
-    # the same sum as ``row_log_lr[rows].sum(axis=0)``, without the wrappers (once per request)
+    # the same sum as ``row_log_lr[rows].sum(axis=0)``, without the wrappers
     return np.add.reduce(model.row_log_lr.take(rows, axis=0), axis=0)
 
 
 def logits(model: CompiledModel, case: Case, states: Sequence[int] | None = None) -> FloatArray:
+    """Each condition's posterior log odds (the next question works on these; a result's
+    probabilities come from :func:`probabilities`, the same sum done the request's way)."""
     if states is None:
         states = encode(model, case.values())
     return model.prior_logit[prior_row(model, case)] + log_odds_shift(model, states)

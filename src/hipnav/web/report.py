@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import math
 import threading
+import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
@@ -201,14 +202,16 @@ class _Words:
                     self.json.append(_encoder.encode(reason.to_json()))
 
 
-_words: dict[int, tuple[CompiledModel, _Words]] = {}
+_words: weakref.WeakKeyDictionary[CompiledModel, _Words] = weakref.WeakKeyDictionary()
 
 
 def words_of(model: CompiledModel) -> _Words:
-    held = _words.get(id(model))
-    if held is None or held[0] is not model:
-        held = _words[id(model)] = (model, _Words(model))
-    return held[1]
+    """The model's worded explanations, made on first use (as its explanation table is)."""
+    words = _words.get(model)
+    if words is None:
+        words = _words[model] = _Words(model)
+    words.catch_up()
+    return words
 
 
 def _reason(kb: KnowledgeBase, c: Contribution) -> Reason:
@@ -222,9 +225,8 @@ def explain_causes(result: Assessment, top: int | None = None) -> tuple[Cause, .
     if not ranked:
         return ()
     model = result.model
+    evidence = result.evidence  # first: it may number new contributions, which words_of words
     words = words_of(model)
-    evidence = result.evidence
-    words.catch_up()
     kb, table, reasons = model.kb, words.table, words.reasons.__getitem__
     setting = model.settings[setting_row(model, result.case.setting)]
     out = []
@@ -247,9 +249,8 @@ def explanations_json(result: Assessment, probabilities: Sequence[float]) -> msg
     if not probabilities:
         return _NO_CAUSES
     model = result.model
+    evidence = result.evidence  # first: it may number new contributions, which words_of words
     words = words_of(model)
-    evidence = result.evidence
-    words.catch_up()
     table, reasons = words.table, words.json
     parts = words.causes[setting_row(model, result.case.setting)]
     encode = _encoder.encode
