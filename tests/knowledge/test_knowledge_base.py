@@ -76,6 +76,28 @@ def test_red_flag_rules_cover_the_emergencies_of_the_brief(kb):
     assert "running_pain_progressive" not in {f.id for f in fired_red_flags(kb, lateral)}
 
 
+def test_routine_red_flags_send_persisting_or_worsening_pain_to_a_clinician(kb):
+    """Pain a person should not be left to self-manage: non-mechanical pain that persists, a
+    deficit found on examination, pain getting worse while not improving."""
+    from hipnav.triage import fired_red_flags
+
+    def fired(values: dict) -> set[str]:
+        return {f.id for f in fired_red_flags(kb, values)}
+
+    assert "nonmechanical_pain_persisting" in fired({"night_pain": True, "rest_pain": True, "duration_weeks": 8})
+    assert "nonmechanical_pain_persisting" in fired({"night_pain": True, "rest_pain": True, "not_improving": True})
+    # a fortnight of night pain, or night pain without pain at rest, is not yet the pattern
+    assert "nonmechanical_pain_persisting" not in fired({"night_pain": True, "rest_pain": True, "duration_weeks": 2})
+    assert "nonmechanical_pain_persisting" not in fired({"night_pain": True, "duration_weeks": 30})
+    assert "neurological_deficit_found" in fired({"exam_neuro_deficit": True})
+    assert "neurological_deficit_found" not in fired({"exam_neuro_deficit": False})
+    assert "worsening_despite_self_care" in fired({"pain_worsening": True, "not_improving": True})
+    assert "worsening_despite_self_care" not in fired({"pain_worsening": True})
+    for flag in fired_red_flags(kb, {"night_pain": True, "rest_pain": True, "duration_weeks": 8,
+                                     "exam_neuro_deficit": True}):
+        assert kb.urgency_rank(flag.urgency) >= kb.urgency_rank("routine_medical")
+
+
 def test_kb_check_reports_coverage():
     proc = run_hipnav("kb", "check")
     assert proc.returncode == 0, proc.stderr
