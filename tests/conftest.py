@@ -14,6 +14,9 @@ from hipnav.engine import CompiledModel, compile_model
 from hipnav.knowledge import load
 from hipnav.knowledge.model import KnowledgeBase
 
+# The database fixtures (both backends, test accounts), for the store and clinic tests.
+pytest_plugins = ("tests.dbs",)
+
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 TINY_KB = Path(__file__).parent / "data" / "tiny_kb"

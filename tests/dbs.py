@@ -24,6 +24,8 @@ PASSWORD = "correct horse battery"
 PG_ADMIN_URL = os.environ.get("HIPNAV_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres")
 TABLES = ("sign_in_failure", "web_session", "audit_event", "outcome_visit", "assessment", "client",
           "practitioner")
+#: Fixtures through which a test creates accounts in this process (fast hashing applies there).
+_ACCOUNT_FIXTURES = {"store", "pg_store", "db_url"}
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 
 
@@ -100,7 +102,7 @@ def store(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> Itera
 def fast_password_hashing(monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest) -> None:
     """Cheap Argon2 parameters for tests that only need accounts to exist (the production
     parameters cost ~0.1 s a hash, by design). A test marked ``real_argon2`` keeps them."""
-    if request.node.get_closest_marker("real_argon2"):
+    if request.node.get_closest_marker("real_argon2") or not _ACCOUNT_FIXTURES & set(request.fixturenames):
         return
     from argon2 import PasswordHasher
 
@@ -109,7 +111,8 @@ def fast_password_hashing(monkeypatch: pytest.MonkeyPatch, request: pytest.Fixtu
     monkeypatch.setattr(accounts, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
 
 
-def register_markers(config: pytest.Config) -> None:
+def pytest_configure(config: pytest.Config) -> None:
+    """A plugin hook (the root conftest loads this module as a plugin)."""
     config.addinivalue_line("markers", "real_argon2: keep production Argon2 parameters")
     config.addinivalue_line("markers", "slow: takes more than a few seconds (durability, concurrency)")
 

@@ -1,6 +1,5 @@
 """Clinic web tests: the app in-process over both databases, and a real server for the
 browser, durability and concurrency tests."""
-# ruff: noqa: F401, F811  (fixtures are imported by name so pytest finds them here)
 
 from __future__ import annotations
 
@@ -17,30 +16,14 @@ import httpx
 import pytest
 from starlette.applications import Starlette
 
-from hipnav.store import Actor, Store
-from tests.dbs import (
-    PASSWORD,
-    admin,
-    alice,
-    backend,
-    bob,
-    db_url,
-    fast_password_hashing,
-    pg_store,
-    pg_url,
-    register_markers,
-    store,
-)
+from hipnav.store import Store
+from tests.dbs import PASSWORD
 
 warnings.filterwarnings("ignore", message=r"Using `httpx` with `starlette\.testclient`")
 from starlette.testclient import TestClient  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 SECRET = b"test secret key, not for production use"
-
-
-def pytest_configure(config: pytest.Config) -> None:
-    register_markers(config)
 
 
 def csrf_of(html: str) -> str:

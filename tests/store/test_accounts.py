@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from hipnav.store import AccountError, Actor, Forbidden, InvalidInput, Store
 from hipnav.store.schema import Practitioner
-from tests.store.conftest import PASSWORD
+from tests.dbs import PASSWORD
 
 
 def test_first_account_is_admin_and_later_ones_need_an_admin(store: Store) -> None:
