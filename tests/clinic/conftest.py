@@ -53,8 +53,6 @@ def web(app: Starlette) -> Iterator[TestClient]:
         yield c
 
 
-
-
 def sign_in(client: TestClient, username: str, password: str = PASSWORD) -> str:
     """Sign in through the form; returns the session's CSRF token."""
     page = client.get("/clinic/sign-in")

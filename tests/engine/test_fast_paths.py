@@ -341,7 +341,7 @@ def test_red_flags_through_the_index_are_every_rule_evaluated(kb: KnowledgeBase)
     for _ in range(1500):
         case = parse_case(random_raw_case(kb, rng), kb)
         values = case.values()
-        plain = [rf.id for rf in kb.red_flag_rules if rf.when.evaluate(values) is True]  # type: ignore[arg-type]
+        plain = [rf.id for rf in kb.red_flags.values() if rf.when.evaluate(values) is True]  # type: ignore[arg-type]
         plain.sort(key=lambda i: -kb.urgency_rank(kb.red_flags[i].urgency))
         got = [f.id for f in fired_red_flags(kb, values)]
         assert got == plain

@@ -10,7 +10,7 @@ import functools
 import math
 from dataclasses import dataclass, field
 
-from hipnav.knowledge.predicate import Passes, Predicate
+from hipnav.knowledge.predicate import Predicate
 
 GRADES = ("A", "B", "C", "D")
 GRADE_MEANS = {
@@ -220,7 +220,7 @@ class UrgencyLevel:
     means: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # identity: one loaded knowledge base, with its derived indexes
 class KnowledgeBase:
     version: str
     settings: dict[str, str]
@@ -256,39 +256,6 @@ class KnowledgeBase:
             for implied in f.implies:
                 out.setdefault(implied, []).append(f.id)
         return {k: tuple(v) for k, v in out.items()}
-
-    @functools.cached_property
-    def red_flag_rules(self) -> tuple[RedFlag, ...]:
-        """The red-flag rules in file order (indexed by :attr:`red_flag_index`)."""
-        return tuple(self.red_flags.values())
-
-    @functools.cached_property
-    def red_flag_index(self) -> dict[str, tuple[dict[object, tuple[tuple[int, int], ...]],
-                                                tuple[tuple[Passes, tuple[tuple[int, int], ...]], ...]]]:
-        """Finding -> (value -> what showing it meets, (comparison, what a number passing it
-        meets) pairs), what is met being (rule, one bit per list of its
-        :attr:`~hipnav.knowledge.predicate.Predicate.trigger_sets`) pairs, and the comparison
-        a :class:`~hipnav.knowledge.predicate.Passes`. A reported value shows a plain trigger
-        exactly when it is equal to it, which is one dictionary look-up. A rule can be true
-        only when the bits met add up to :attr:`red_flag_needs`."""
-        out: dict[str, dict[object, list[tuple[int, int]]]] = {}
-        for i, rule in enumerate(self.red_flag_rules):
-            for k, triggers in enumerate(rule.when.trigger_sets or ()):
-                for finding, value in triggers:
-                    out.setdefault(finding, {}).setdefault(value, []).append((i, 1 << k))
-        return {f: ({v: tuple(met) for v, met in by_value.items() if not isinstance(v, Passes)},
-                    tuple((v, tuple(met)) for v, met in by_value.items() if isinstance(v, Passes)))
-                for f, by_value in out.items()}
-
-    @functools.cached_property
-    def red_flag_needs(self) -> tuple[int, ...]:
-        """Each rule's trigger lists, as the bits of :attr:`red_flag_index` they add up to."""
-        return tuple((1 << len(rule.when.trigger_sets or ())) - 1 for rule in self.red_flag_rules)
-
-    @functools.cached_property
-    def red_flags_always_checked(self) -> tuple[int, ...]:
-        """Rules with no trigger list, evaluated on every case."""
-        return tuple(i for i, rule in enumerate(self.red_flag_rules) if rule.when.trigger_sets is None)
 
     @functools.cached_property
     def typical_urgency_rank(self) -> dict[str, int]:
