@@ -54,3 +54,15 @@ def vocabulary(directory: Path = FINDINGS_DIR) -> dict[str, FindingSpec]:
                 max=float(raw["max"]) if "max" in raw else None,
             )
     return specs
+
+
+@functools.lru_cache(maxsize=1)
+def groups(directory: Path = FINDINGS_DIR) -> dict[str, str]:
+    """Each finding id's group (location, aggravating, course, exam, ...), for reports."""
+    out: dict[str, str] = {}
+    for path in sorted(directory.glob("*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        for raw in data.get("findings", []) or []:
+            if isinstance(raw, dict) and "id" in raw:
+                out[str(raw["id"])] = str(raw.get("group", ""))
+    return out
