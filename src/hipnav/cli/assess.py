@@ -32,6 +32,11 @@ def _cases_from_text(args: argparse.Namespace) -> str:
     extraction = extract(text)
     case: dict[str, object] = {"format": "hipnav-case/1", "id": "text", "findings": extraction.findings,
                                "narrative": text}
+    # Age and sex stated in the text count unless given on the command line.
+    if extraction.age is not None:
+        case["age"] = extraction.age
+    if extraction.sex is not None:
+        case["sex"] = extraction.sex
     for key in ("age", "sex", "setting"):
         if getattr(args, key) is not None:
             case[key] = getattr(args, key)

@@ -73,6 +73,11 @@ def _readable(doc_id: Any, result: dict[str, Any]) -> str:
     lines = [f"{doc_id}:"]
     for message in result.get("messages", []):
         lines.append(f"  ({message})")
+    said = {s["field"]: s for s in result.get("person_spans", []) if s["used"]}
+    for key in ("age", "sex"):
+        if key in result:
+            where = f"  <- \"{said[key]['text']}\"" if key in said else ""
+            lines.append(f"  {key} = {json.dumps(result[key])}{where}")
     spans = {s["finding"]: s for s in result.get("spans", []) if s["used"]}
     for fid, value in result["findings"].items():
         span = spans.get(fid)

@@ -28,24 +28,36 @@ Reading rules:
 
 The words themselves live in ``data/*.yaml`` (lexicon, cues, ConText modifiers, test
 results, number words).
+
+Also public:
+- ``read_profile(text) -> Profile``: the one reader of age, sex, duration, pain severity and
+  body-map places (``hipnav.intake.profile``), shared by the intake and the question flow;
+- ``load()``: build the pipeline now (a server calls it at start; idempotent).
+- ``Extraction.age`` / ``Extraction.sex``: the case fields the text states, with their words
+  in ``Extraction.person_spans``.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from hipnav.intake.model import Extraction, Span
+from hipnav.intake.model import Extraction, PersonSpan, Span
 
 if TYPE_CHECKING:  # pragma: no cover
-    from hipnav.intake.extractor import extract
+    from hipnav.intake.extractor import extract, load
+    from hipnav.intake.profile import Profile, read_profile
 
-__all__ = ["Extraction", "Span", "extract"]
+__all__ = ["Extraction", "PersonSpan", "Profile", "Span", "extract", "load", "read_profile"]
 
 
 def __getattr__(name: str) -> Any:
-    """Import the extractor (and its YAML loading) only when ``extract`` is asked for."""
-    if name == "extract":
-        from hipnav.intake.extractor import extract
+    """Import the extractor (and its YAML loading) only when it is asked for."""
+    if name in ("extract", "load"):
+        from hipnav.intake import extractor
 
-        return extract
+        return getattr(extractor, name)
+    if name in ("read_profile", "Profile"):
+        from hipnav.intake import profile
+
+        return getattr(profile, name)
     raise AttributeError(name)

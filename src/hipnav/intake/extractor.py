@@ -11,8 +11,9 @@ from __future__ import annotations
 import functools
 from typing import TYPE_CHECKING
 
+from hipnav.intake import person
 from hipnav.intake.compose import Composer
-from hipnav.intake.model import Extraction, Span, Value
+from hipnav.intake.model import Extraction, PersonSpan, Span, Value
 from hipnav.intake.pipeline import GROUP, nlp
 from hipnav.intake.quantities import Quantities, Reading
 from hipnav.intake.rules import load_rules
@@ -59,23 +60,54 @@ def _activity_ends(doc: Doc) -> list[int]:
     return [s.end_char for s in doc.spans[GROUP] if s.label_ in labels]
 
 
+def _set_aside(doc: Doc, start: int, end: int) -> str | None:
+    """Why words at ``start:end`` (characters) do not count, by ConText's modifier scopes
+    (uncertain, hypothetical, about someone else, in the past), or None."""
+    tokens = doc.char_span(start, end, alignment_mode="expand")
+    if tokens is None or doc._.context_graph is None:
+        return None
+    for mod in doc._.context_graph.modifiers:
+        lo, hi = mod.scope_span
+        m_lo, m_hi = mod.modifier_span
+        if mod.direction in ("TERMINATE", "PSEUDO") or m_lo < tokens.end and tokens.start < m_hi:
+            continue
+        if lo < tokens.end and tokens.start < hi and mod.category in _ASIDE:
+            return f"{_ASIDE[mod.category]} ('{doc[m_lo:m_hi].text}')"
+    return None
+
+
 def _reading_span(doc: Doc, r: Reading, original: str) -> Span:
     """A number as a span, with ConText's modifiers applied by their scope."""
-    tokens = doc.char_span(r.start, r.end, alignment_mode="expand")
     why, used = r.why, r.usable
-    if tokens is not None and used and doc._.context_graph is not None:
-        for mod in doc._.context_graph.modifiers:
-            lo, hi = mod.scope_span
-            m_lo, m_hi = mod.modifier_span
-            if mod.direction in ("TERMINATE", "PSEUDO") or m_lo < tokens.end and tokens.start < m_hi:
-                continue
-            if lo < tokens.end and tokens.start < hi:
-                words = doc[m_lo:m_hi].text
-                if mod.category in _ASIDE:
-                    why, used = f"{_ASIDE[mod.category]} ('{words}')", False
-                    break
+    aside = _set_aside(doc, r.start, r.end) if used else None
+    if aside:
+        why, used = aside, False
     return Span(finding=r.finding, value=r.value, start=r.start, end=r.end,
                 text=original[r.start:r.end], why=why, used=used)
+
+
+def _person(doc: Doc, cleaned: str, original: str, findings: dict[str, Value]
+            ) -> tuple[float | None, str | None, list[PersonSpan]]:
+    """Age and sex of the person described: the first usable statement of each wins; a
+    first-person pregnancy states the sex too."""
+    spans = []
+    for said in person.read(cleaned):
+        why, used = said.why, said.usable
+        aside = _set_aside(doc, said.start, said.end) if used else None
+        if aside:
+            why, used = aside, False
+        spans.append(PersonSpan(said.field, said.value, said.start, said.end,
+                                original[said.start:said.end], why, used))
+    spans.sort(key=lambda s: (s.start, s.field))
+    # "I'm a 62-year-old male": two overlapping statements of one sex are one mention.
+    spans = [s for i, s in enumerate(spans)
+             if not any(t.field == s.field and t.value == s.value and t.used == s.used
+                        and t.start < s.end and s.start < t.end for t in spans[:i])]
+    age = next((float(s.value) for s in spans if s.used and s.field == "age"), None)
+    sex = next((str(s.value) for s in spans if s.used and s.field == "sex"), None)
+    if sex is None and findings.get("pregnant_or_postpartum") is True:
+        sex = "female"
+    return age, sex, spans
 
 
 def _resolve(spans: list[Span]) -> tuple[dict[str, Value], list[Span]]:
@@ -109,6 +141,15 @@ def _resolve(spans: list[Span]) -> tuple[dict[str, Value], list[Span]]:
     return findings, checked
 
 
+def load() -> None:
+    """Build everything :func:`extract` needs (rules, spaCy/medspaCy pipeline) now, once per
+    process; later calls return at once. A server calls it at start so that no request pays
+    for loading; without it the first :func:`extract` call does the same work."""
+    nlp()
+    _tools()
+    _symptom_labels()
+
+
 def extract(text: str) -> Extraction:
     """Findings of the shared case format stated in ``text`` (a person's words or a note).
 
@@ -130,4 +171,6 @@ def extract(text: str) -> Extraction:
     readings = quantities.read(cleaned, sentences, _activity_ends(doc))
     spans += [_reading_span(doc, r, text) for r in readings]
     findings, spans = _resolve(spans)
-    return Extraction(findings=findings, spans=spans)
+    age, sex, person_spans = _person(doc, cleaned, text, findings)
+    return Extraction(findings=findings, spans=spans, age=age, sex=sex,
+                      person_spans=person_spans)
