@@ -18,7 +18,9 @@ from hipnav.knowledge.model import KnowledgeBase
 pytest_plugins = ("tests.dbs",)
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
+# The shared material beside the checkout (a clone of main), or beside a folder of worktrees.
+SHARED = next((base / "shared" for base in (ROOT.parent, ROOT.parent.parent) if (base / "shared").is_dir()),
+              ROOT.parent / "shared")
 TINY_KB = Path(__file__).parent / "data" / "tiny_kb"
 OUTPUT = ROOT / "test-output"
 

@@ -49,17 +49,11 @@ REGENERATE = "scripts/golden"
 PAGE_EVERY = 8
 
 
-def shared_dir() -> Path:
-    """``shared/`` beside the checkout (a clone of main), or beside the worktrees' folder."""
-    for base in (ROOT.parent, ROOT.parent.parent):
-        if (base / "shared" / "vignettes").is_dir():
-            return base / "shared"
-    return ROOT.parent / "shared"
-
-
 def case_sources() -> dict[str, Path]:
     """Golden file name -> the JSON Lines file its cases come from."""
-    vignettes = shared_dir() / "vignettes"
+    from tests.conftest import SHARED
+
+    vignettes = SHARED / "vignettes"
     out = {p.stem: p for p in sorted(vignettes.glob("*.jsonl"))}
     out.update({p.stem: p for p in sorted((ROOT / "tests" / "data").glob("*.jsonl"))})
     return out
