@@ -100,3 +100,29 @@ def test_missing_file_is_a_clear_error():
     proc = run_hipnav("assess", "--json", "/nonexistent/case.json")
     assert proc.returncode == 2
     assert "cannot read" in proc.stderr
+
+
+def test_hostile_lines_give_error_lines_and_the_cases_after_them_are_assessed():
+    """Issue 15: a 400-digit integer or deep nesting printed a traceback and lost the rest."""
+    good = VIGNETTES[0]["case"]
+    lines = [
+        json.dumps(good | {"id": "first"}),
+        '{"id": "big", "findings": {"duration_weeks": ' + "9" * 400 + "}}",
+        '{"id": "deep", "findings": ' + "[" * 6000 + "]" * 6000 + "}",
+        '{"id": "nul", "narrative": "a\\u0000b", "findings": {}}',
+        '{"id": "huge-age", "age": 1e400, "findings": {}}',
+        "{not json",
+        json.dumps(good | {"id": "last"}),
+    ]
+    proc = run_hipnav("assess", "--json", "-", input="\n".join(lines) + "\n")
+    assert proc.returncode == 1
+    assert "Traceback" not in proc.stderr
+    out = [json.loads(x) for x in proc.stdout.splitlines()]
+    assert [o.get("id") for o in out] == ["first", None, None, None, None, None, "last"]
+    assert "differential" in out[0] and "differential" in out[-1]
+    errors = [o["error"] for o in out[1:-1]]
+    assert errors[0].startswith("line 2: findings.duration_weeks:") and "digits" in errors[0]
+    assert errors[1].startswith("line 3: case:") and "deeper than" in errors[1]
+    assert errors[2].startswith("line 4: narrative:") and "U+0000" in errors[2]
+    assert errors[3].startswith("line 5: age:")
+    assert errors[4].startswith("line 6: case:") and "not valid JSON" in errors[4]

@@ -7,7 +7,8 @@ import math
 import numpy as np
 import pytest
 
-from hipnav.engine import CaseError, explain, parse_case, probabilities
+from hipnav.bad_input import BadInput
+from hipnav.engine import explain, parse_case, probabilities
 from hipnav.engine.model import StateKey
 from hipnav.engine.posterior import batch_probabilities, encode_batch, setting_row
 
@@ -135,7 +136,7 @@ def test_explanation_shows_each_contribution_with_its_source(tiny_model, tiny_kb
     ],
 )
 def test_bad_input_names_the_field(tiny_kb, raw, field):
-    with pytest.raises(CaseError) as err:
+    with pytest.raises(BadInput) as err:
         parse_case(raw, tiny_kb)
     assert err.value.field == field
     assert str(err.value).startswith(field)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from hipnav.store import AccountError, Actor, Forbidden, InvalidInput, Store
+from hipnav.bad_input import BadInput
+from hipnav.store import AccountError, Actor, Forbidden, Store
 from hipnav.store.schema import Practitioner
 from tests.dbs import PASSWORD
 
@@ -36,10 +37,10 @@ def test_passwords_are_argon2id_hashes_and_checked(store: Store, admin: Actor) -
 
 
 def test_input_rules(store: Store) -> None:
-    with pytest.raises(InvalidInput) as exc:
+    with pytest.raises(BadInput) as exc:
         store.accounts.create(None, "ok-name", "short")
     assert exc.value.field == "password"
-    with pytest.raises(InvalidInput) as exc:
+    with pytest.raises(BadInput) as exc:
         store.accounts.create(None, "bad name!", PASSWORD)
     assert exc.value.field == "username"
 
@@ -57,7 +58,7 @@ def test_deactivated_accounts_cannot_sign_in_and_last_admin_is_kept(store: Store
 
 
 def test_password_changes(store: Store, admin: Actor, alice: Actor) -> None:
-    with pytest.raises(InvalidInput):
+    with pytest.raises(BadInput):
         store.accounts.set_password(alice, alice.id, "a new long password", "wrong")
     store.accounts.set_password(alice, alice.id, "a new long password", PASSWORD)
     assert store.accounts.authenticate("alice", "a new long password")

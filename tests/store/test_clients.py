@@ -6,7 +6,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from hipnav.store import Actor, InvalidInput, Store
+from hipnav.bad_input import BadInput
+from hipnav.store import Actor, Store
 
 RESULT = {"id": "c1", "urgency": "self_care", "red_flags": [], "differential": [],
           "knowledge_base_version": "2026.11.0"}
@@ -32,7 +33,7 @@ def test_create_read_edit(store: Store, alice: Actor) -> None:
     ({"display_name": "x", "password_hash": "y"}, "password_hash"),
 ])
 def test_bad_fields_are_refused_by_name(store: Store, alice: Actor, fields: dict, bad: str) -> None:
-    with pytest.raises(InvalidInput) as exc:
+    with pytest.raises(BadInput) as exc:
         store.clients.create(alice, **fields)
     assert exc.value.field == bad
 
@@ -55,7 +56,7 @@ def test_assessments_are_saved_as_shown(store: Store, alice: Actor) -> None:
     again = store.assessments.get(alice, saved.id)
     assert again.case == CASE and again.result == RESULT and again.kb_version == "2026.11.0"
     assert [a.id for a in store.assessments.list(alice, c.id)] == [saved.id]
-    with pytest.raises(InvalidInput):
+    with pytest.raises(BadInput):
         store.assessments.save(alice, c.id, CASE, {"urgency": "self_care"})
 
 
@@ -72,12 +73,12 @@ def test_visits_are_scored_on_entry(store: Store, alice: Actor) -> None:
     store.visits.record(alice, c.id, today, nprs="3")
     visits = store.visits.list(alice, c.id)
     assert [x.nprs for x in visits] == [7, 3]
-    with pytest.raises(InvalidInput) as exc:
+    with pytest.raises(BadInput) as exc:
         store.visits.record(alice, c.id, today, nprs=11)
     assert exc.value.field == "nprs"
-    with pytest.raises(InvalidInput):
+    with pytest.raises(BadInput):
         store.visits.record(alice, c.id, today)
-    with pytest.raises(InvalidInput):
+    with pytest.raises(BadInput):
         store.visits.record(alice, c.id, today + timedelta(days=5), nprs=1)
     store.visits.delete(alice, visits[0].id)
     assert [x.nprs for x in store.visits.list(alice, c.id)] == [3]

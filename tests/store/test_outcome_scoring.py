@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from hipnav.outcomes import HOOS12_ITEMS, OutcomeError, score_hoos12, score_psfs, validate_nprs
+from hipnav.bad_input import BadInput
+from hipnav.outcomes import HOOS12_ITEMS, score_hoos12, score_psfs, validate_nprs
 from hipnav.outcomes.psfs import parse_activities
 
 
@@ -44,7 +45,7 @@ def test_hoos12_missing_items_take_the_persons_own_mean() -> None:
 
 @pytest.mark.parametrize("bad", [{"P1": 5}, {"P1": -1}, {"P1": 1.5}, {"P1": True}, {"X9": 1}, {"P1": "two"}])
 def test_hoos12_refuses_bad_answers(bad: dict) -> None:
-    with pytest.raises(OutcomeError):
+    with pytest.raises(BadInput):
         score_hoos12(bad)
 
 
@@ -61,7 +62,7 @@ def test_psfs_is_the_mean_of_activity_scores() -> None:
 @pytest.mark.parametrize("bad", [[], [{"activity": "", "score": 3}], [{"activity": "x", "score": 11}],
                                  [{"activity": "x", "score": True}], [{"activity": "x"}] * 6, "stairs"])
 def test_psfs_refuses_bad_input(bad: object) -> None:
-    with pytest.raises(OutcomeError):
+    with pytest.raises(BadInput):
         parse_activities(bad)  # type: ignore[arg-type]
 
 
@@ -72,5 +73,5 @@ def test_nprs_valid(value: object, expected: int) -> None:
 
 @pytest.mark.parametrize("bad", [11, -1, 3.5, "x", True, None])
 def test_nprs_invalid(bad: object) -> None:
-    with pytest.raises(OutcomeError):
+    with pytest.raises(BadInput):
         validate_nprs(bad)

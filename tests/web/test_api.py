@@ -259,3 +259,45 @@ def test_against_a_real_uvicorn_server() -> None:
         out, err = stop_server(proc)
     assert f"running at {base}/" in out
     assert "saddle" not in out + err and "loc_buttock" not in out + err  # no answers in logs
+
+
+_DEEP = b'{"findings": ' + b"[" * 6000 + b"]" * 6000 + b"}"
+HOSTILE = [  # (body, status, field): issue 15 found each of these to answer 500
+    (b'{"findings": {"duration_weeks": ' + b"9" * 400 + b"}}", 422, "findings.duration_weeks"),
+    (b'{"age": ' + b"1" * 400 + b', "findings": {}}', 422, "age"),
+    (b'{"age": 1e400, "findings": {}}', 422, "age"),
+    (_DEEP, 400, "body"),
+    (b"[" * 6000 + b"]" * 6000, 400, "body"),
+    (b'{"narrative": "ok\\u0000", "findings": {}}', 422, "narrative"),
+    (b'{"id": "c\\u001b[1m", "findings": {}}', 422, "id"),
+    (b'{"findings": {"fe\\u0000ver": true}}', 422, "findings"),
+]
+
+
+@pytest.mark.parametrize("body, status, field", HOSTILE)
+def test_hostile_bodies_are_refused_by_name_on_assess(client: TestClient, body: bytes, status: int,
+                                                      field: str) -> None:
+    r = client.post("/api/v1/assess", content=body, headers={"content-type": "application/json"})
+    assert r.status_code == status, r.text
+    assert r.json()["field"] == field and field in r.json()["message"]
+
+
+@pytest.mark.parametrize("body, status, field", HOSTILE)
+def test_hostile_bodies_are_refused_by_name_on_next_question(client: TestClient, body: bytes, status: int,
+                                                             field: str) -> None:
+    wrapped = b'{"case": ' + body + b"}"
+    r = client.post("/api/v1/next-question", content=wrapped, headers={"content-type": "application/json"})
+    assert r.status_code == status, r.text
+    assert r.json()["field"] == (field if field == "body" else f"case.{field}")
+
+
+@pytest.mark.parametrize("body, status, field", [
+    (b'{"text": "my hip hurts", "id": ' + b"7" * 400 + b"}", 422, "id"),
+    (b'{"text": ' + b"[" * 6000 + b"]" * 6000 + b"}", 400, "body"),
+    (b'{"text": "my hip hurts", "id": "a\\u0000"}', 422, "id"),
+])
+def test_hostile_bodies_are_refused_by_name_on_extract(client: TestClient, body: bytes, status: int,
+                                                       field: str) -> None:
+    r = client.post("/api/v1/extract", content=body, headers={"content-type": "application/json"})
+    assert r.status_code == status, r.text
+    assert r.json()["field"] == field

@@ -133,7 +133,7 @@ def test_the_shortcut_and_the_router_answer_alike(app: Starlette, router_only: S
     (b'{"findings": {"fever": "true"}}', 422, "findings.fever"),
     (b'{"findings": {"duration_weeks": 5201}}', 422, "findings.duration_weeks"),
     (b'{"findings": {"exam_temperature_c": 29.5}}', 422, "findings.exam_temperature_c"),
-    (b'{"findings": {"duration_weeks": 1e999}}', 400, "body"),
+    (b'{"findings": {"duration_weeks": 1e999}}', 422, "findings.duration_weeks"),
     (b'{"findings": {"duration_weeks": NaN}}', 400, "body"),
     (b'"a case"', 422, "case"),
 ])
@@ -195,3 +195,17 @@ def test_a_crash_in_an_endpoint_is_a_fixed_500(app: Starlette, monkeypatch: pyte
                                    "message": "Something went wrong on our side."}
     logged = " ".join(r.getMessage() for r in caplog.records)
     assert "RuntimeError" in logged and "secret" not in logged
+
+
+def test_a_crash_in_the_clinic_api_is_json_too() -> None:
+    """Every API answers its errors in JSON, the clinic's too (issue 15 found its 500s in HTML)."""
+    from hipnav.web.guard import Guard
+
+    async def crashing(scope: Any, receive: Any, send: Any) -> None:
+        raise RuntimeError("secret")
+
+    status, headers, content = call(Guard(crashing), "POST", "/clinic/api/clients", b"{}")
+    assert status == 500 and headers[b"content-type"] == b"application/json"
+    assert json.loads(content)["error"] == "internal_error"
+    status, headers, _ = call(Guard(crashing), "GET", "/clinic/clients")
+    assert status == 500 and headers[b"content-type"].startswith(b"text/html")

@@ -7,10 +7,13 @@ and body shape.
 
 from __future__ import annotations
 
+from typing import Any
+
 import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis import checks
 
+from hipnav.json_input import CONTROL
 from hipnav.web.app import create_app
 
 schema = schemathesis.openapi.from_asgi("/openapi.json", create_app())
@@ -26,7 +29,26 @@ CHECKS = [checks.not_a_server_error, checks.status_code_conformance, checks.cont
 UNSTATEABLE = {"/api/v1/extract": [checks.positive_data_acceptance]}
 
 
+
+def _control_character_anywhere(value: Any) -> bool:
+    if isinstance(value, str):
+        return CONTROL.search(value) is not None
+    if isinstance(value, dict):
+        return any(_control_character_anywhere(k) or _control_character_anywhere(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(map(_control_character_anywhere, value))
+    return False
+
+
 @schema.parametrize()
 @settings(max_examples=50, deadline=None, suppress_health_check=list(HealthCheck))
 def test_api_never_fails_and_matches_its_schema(case: schemathesis.Case) -> None:
-    case.call_and_validate(excluded_checks=UNSTATEABLE.get(case.operation.path))
+    response = case.call()
+    excluded = list(UNSTATEABLE.get(case.operation.path, []))
+    # A control character is refused in any text or name (422, ``invalid_text``), but a case
+    # may carry other fields of any name, and OpenAPI 3.0 cannot forbid characters in names:
+    # such a refusal of a schema-valid body is right when the body does hold one.
+    if response.status_code == 422 and response.json().get("error") == "invalid_text" \
+            and _control_character_anywhere(case.body):
+        excluded.append(checks.positive_data_acceptance)
+    case.validate_response(response, excluded_checks=excluded)

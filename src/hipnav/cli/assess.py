@@ -45,8 +45,8 @@ def _cases_from_text(args: argparse.Namespace) -> str:
 
 def run(args: argparse.Namespace) -> int:
     from hipnav.assessment import assess, default_model
+    from hipnav.bad_input import BadInput
     from hipnav.cli.caseio import iter_raw_cases, read_text
-    from hipnav.engine import CaseError, parse_case
     from hipnav.engine.case import case_id_of
 
     if args.text is not None or args.text_file:
@@ -65,19 +65,15 @@ def run(args: argparse.Namespace) -> int:
     failed = 0
     out = sys.stdout
     for raw in iter_raw_cases(text):
-        cid = case_id_of(raw.data)
         try:
-            if raw.error:
-                raise CaseError("case", raw.error)
-            case = parse_case(raw.data, model.kb)
-        except CaseError as exc:
+            case = raw.case(model.kb)
+        except BadInput as exc:
             failed += 1
-            message = str(exc) if raw.error is None else raw.error
+            cid = case_id_of(raw.data)
             if args.json:
-                out.write(json.dumps({"id": cid, "error": message}) + "\n")
+                out.write(json.dumps({"id": cid, "error": str(exc)}) + "\n")
             else:
-                print(f"hipnav assess: case {cid or f'on line {raw.line}'} refused: {message}",
-                      file=sys.stderr)
+                print(f"hipnav assess: case {cid or f'on line {raw.line}'} refused: {exc}", file=sys.stderr)
             continue
         result = assess(case, model)
         if args.json:

@@ -17,8 +17,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from hipnav.assessment import assess, default_model
+    from hipnav.bad_input import BadInput
     from hipnav.cli.caseio import iter_raw_cases, read_text
-    from hipnav.engine import CaseError, parse_case
     from hipnav.engine.case import case_id_of
     from hipnav.evaluation import Scorecard, Vignette
 
@@ -34,14 +34,14 @@ def run(args: argparse.Namespace) -> int:
         cid = case_id_of(raw.data)
         data = raw.data
         expected = data.get("expected") if isinstance(data, dict) else None
-        if (raw.error or not isinstance(expected, dict)
-                or not expected.get("diagnoses") or expected.get("urgency") not in kb.urgency_ids):
-            card.add_refused(cid, raw.error or f"line {raw.line}: needs expected.diagnoses and urgency")
-            continue
         try:
-            case = parse_case(data, kb)
-        except CaseError as exc:
+            case = raw.case(kb)
+        except BadInput as exc:
             card.add_refused(cid, str(exc))
+            continue
+        if not isinstance(expected, dict) or not expected.get("diagnoses") \
+                or expected.get("urgency") not in kb.urgency_ids:
+            card.add_refused(cid, f"line {raw.line}: needs expected.diagnoses and urgency")
             continue
         vignette = Vignette(cid, tuple(expected["diagnoses"]), expected["urgency"])
         card.add(vignette, assess(case, model))

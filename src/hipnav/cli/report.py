@@ -36,8 +36,8 @@ def _err(message: str) -> int:
 
 
 def _from_case(path: str) -> tuple[dict[str, Any], dict[str, Any]] | str:
+    from hipnav.bad_input import BadInput
     from hipnav.cli.caseio import iter_raw_cases, read_text
-    from hipnav.engine import CaseError
     from hipnav.reports.document import assess_raw
 
     try:
@@ -47,10 +47,10 @@ def _from_case(path: str) -> tuple[dict[str, Any], dict[str, Any]] | str:
     if len(raws) != 1:
         return f"{path} must hold exactly one case, found {len(raws)}"
     if raws[0].error:
-        return raws[0].error
+        return str(raws[0].error)
     try:
         return assess_raw(raws[0].data)
-    except CaseError as exc:
+    except BadInput as exc:
         return f"case refused: {exc}"
 
 

@@ -2,21 +2,22 @@
 
 Public surface:
 
-- :func:`parse_case` / :class:`Case` / :class:`CaseError`: the shared case format, validated;
+- :func:`parse_case` / :class:`Case`: the shared case format, validated (refusals are
+  :class:`hipnav.bad_input.BadInput`);
 - :func:`compile_model` / :class:`CompiledModel`: the knowledge base as arrays;
 - :func:`probabilities`, :func:`batch_probabilities`: each condition's posterior;
 - :func:`explain`: each finding's contribution, with its source and grade;
 - :func:`next_question`, :func:`information_gain`: what to ask next.
 """
 
-from hipnav.engine.case import Case, CaseError, parse_case
+from hipnav.engine.case import Case, parse_case
 from hipnav.engine.explanation import Contribution, Explanation, explain
 from hipnav.engine.model import CompiledModel, compile_model
 from hipnav.engine.next_question import Question, information_gain, next_question
 from hipnav.engine.posterior import batch_probabilities, encode, encode_batch, probabilities
 
 __all__ = [
-    "Case", "CaseError", "CompiledModel", "Contribution", "Explanation", "Question",
+    "Case", "CompiledModel", "Contribution", "Explanation", "Question",
     "batch_probabilities", "compile_model", "encode", "encode_batch", "explain", "information_gain",
     "next_question", "parse_case", "probabilities",
 ]

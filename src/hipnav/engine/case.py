@@ -1,7 +1,9 @@
 """A case of the shared case format (``hipnav-case/1``), validated.
 
-Bad input is refused with a :class:`CaseError` naming the field, so that a batch can report
-the one bad case and go on with the others (shared/case-format/README.md).
+Bad input is refused with a :class:`~hipnav.bad_input.BadInput` naming the field (code
+``invalid_case``), so that a batch can report the one bad case and go on with the others
+(shared/case-format/README.md). Every interface validates a case here: the command line,
+the JSON API, the web pages' forms and the clinic.
 """
 
 from __future__ import annotations
@@ -10,19 +12,14 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from hipnav.knowledge.model import KnowledgeBase
+from hipnav.bad_input import BadInput
+from hipnav.knowledge.model import Finding, KnowledgeBase
 
 FORMAT = "hipnav-case/1"
 FindingValue = bool | float
 DEMOGRAPHICS = ("age", "sex")
-
-
-class CaseError(ValueError):
-    """A case is refused; ``field`` names the offending field (dotted path)."""
-
-    def __init__(self, field: str, message: str) -> None:
-        self.field = field
-        super().__init__(f"{field}: {message}")
+#: ``code`` of a refused case.
+INVALID_CASE = "invalid_case"
 
 
 @dataclass(frozen=True)
@@ -62,8 +59,20 @@ class Case:
         return out
 
 
-def _is_number(value: object) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
+def _number(value: object) -> float | None:
+    """A JSON number as a finite float, or None when ``value`` is not one (a boolean is not a
+    number; an integer too large for a float is not one either)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    try:
+        number = float(value)
+    except OverflowError:
+        return None
+    return number if math.isfinite(number) else None
+
+
+def _refuse(field: str, message: str) -> BadInput:
+    return BadInput(field, message, INVALID_CASE)
 
 
 def case_id_of(raw: object) -> str | None:
@@ -75,37 +84,6 @@ def case_id_of(raw: object) -> str | None:
     return None
 
 
-@dataclass(frozen=True)
-class _Checks:
-    """What :func:`parse_case` asks of a knowledge base for every finding, looked up once:
-    a web server parses thousands of cases a second against the same vocabulary."""
-
-    # yes/no case findings -> their id as the knowledge base holds it; numeric ones -> (min,
-    # max, id), open ends infinite. A case's findings are keyed by the knowledge base's own
-    # strings, so that every later look-up by finding id (encoding, red flags, clusters)
-    # matches on identity, without reading the id's characters again
-    bools: dict[str, str]
-    ranges: dict[str, tuple[float, float, str]]
-    implying: frozenset[str]  # findings that imply another or are implied by one
-
-
-_checks: dict[int, tuple[KnowledgeBase, _Checks]] = {}
-
-
-def _checks_of(kb: KnowledgeBase) -> _Checks:
-    held = _checks.get(id(kb))
-    if held is None or held[0] is not kb:
-        case_findings = [f for f in kb.findings.values() if f.id not in DEMOGRAPHICS]
-        held = _checks[id(kb)] = (kb, _Checks(
-            bools={f.id: f.id for f in case_findings if f.type == "bool"},
-            ranges={f.id: (-math.inf if f.min is None else f.min, math.inf if f.max is None else f.max, f.id)
-                    for f in case_findings if f.type == "number"},
-            implying=frozenset(f.id for f in kb.findings.values() if f.implies) | frozenset(kb.implied_by),
-        ))
-    return held[1]
-
-
-_PLAIN_NUMBERS = (int, float)
 _CASE_FIELDS = frozenset(("format", "id", "age", "sex", "setting", "narrative", "findings"))
 
 
@@ -114,79 +92,67 @@ def parse_case(raw: object, kb: KnowledgeBase) -> Case:
     if isinstance(raw, dict) and isinstance(raw.get("case"), dict) and "findings" not in raw:
         raw = raw["case"]
     if not isinstance(raw, dict):
-        raise CaseError("case", f"must be a JSON object, got {type(raw).__name__}")
+        raise _refuse("case", f"must be a JSON object, got {type(raw).__name__}")
     fmt = raw.get("format", FORMAT)
     if fmt != FORMAT:
-        raise CaseError("format", f"must be '{FORMAT}', got {fmt!r}")
+        raise _refuse("format", f"must be '{FORMAT}', got {fmt!r}")
     cid = raw.get("id")
     if cid is not None and not isinstance(cid, str):
-        raise CaseError("id", f"must be a string, got {type(cid).__name__}")
+        raise _refuse("id", f"must be a string, got {type(cid).__name__}")
     age = raw.get("age")
     if age is not None:
-        if not _is_number(age) or not math.isfinite(age):
-            raise CaseError("age", f"must be a number of years, got {age!r}")
-        if not 0 <= age <= 120:
-            raise CaseError("age", f"must be between 0 and 120, got {age}")
+        years = _number(age)
+        if years is None:
+            raise _refuse("age", f"must be a number of years, got {age!r}")
+        if not 0 <= years <= 120:
+            raise _refuse("age", f"must be between 0 and 120, got {age}")
+        age = years
     sex = raw.get("sex")
     if sex is not None and (not isinstance(sex, str) or sex not in ("female", "male")):
-        raise CaseError("sex", f"must be 'female' or 'male', got {sex!r}")
+        raise _refuse("sex", f"must be 'female' or 'male', got {sex!r}")
     setting = raw.get("setting")
     if setting is not None and (not isinstance(setting, str) or setting not in kb.settings):
-        raise CaseError("setting", f"must be one of {sorted(kb.settings)}, got {setting!r}")
+        raise _refuse("setting", f"must be one of {sorted(kb.settings)}, got {setting!r}")
     narrative = raw.get("narrative")
     if narrative is not None and not isinstance(narrative, str):
-        raise CaseError("narrative", f"must be a string, got {type(narrative).__name__}")
+        raise _refuse("narrative", f"must be a string, got {type(narrative).__name__}")
     findings_raw = raw.get("findings", {})
     if not isinstance(findings_raw, dict):
-        raise CaseError("findings", f"must be an object, got {type(findings_raw).__name__}")
-    checks = _checks_of(kb)
-    bools, ranges, isfinite = checks.bools, checks.ranges, math.isfinite
+        raise _refuse("findings", f"must be an object, got {type(findings_raw).__name__}")
     findings: dict[str, FindingValue] = {}
     for fid, value in findings_raw.items():
-        # One look-up per finding in the usual case; anything else (unknown, null, a wrong
-        # type or value) goes through _finding_value, which words the error.
-        if value is True or value is False:
-            if (known := bools.get(fid)) is not None:
-                findings[known] = value
-                continue
-        elif value.__class__ in _PLAIN_NUMBERS and (bounds := ranges.get(fid)) is not None \
-                and isfinite(value) and bounds[0] <= value <= bounds[1]:
-            findings[bounds[2]] = float(value)
-            continue
-        checked = _finding_value(kb, fid, value)
-        if checked is not None:
-            findings[fid] = checked
-    if not findings.keys().isdisjoint(checks.implying):  # (walks the smaller)
-        _apply_implications(findings, kb)
-    extra = ({} if raw.keys() <= _CASE_FIELDS else
-             {k: v for k, v in raw.items() if k not in _CASE_FIELDS})
-    return Case(cid, findings, float(age) if age is not None else None, sex, setting, narrative,
-                extra)
+        finding = kb.findings.get(fid)
+        if finding is None or finding.id in DEMOGRAPHICS:
+            hint = " (give it as the case's own field)" if fid in DEMOGRAPHICS else ""
+            raise _refuse(f"findings.{fid}", f"unknown finding id{hint}")
+        if value is not None:  # null: explicitly unknown, the same as missing
+            # keyed by the knowledge base's own string, so that every later look-up by
+            # finding id (encoding, red flags, clusters) matches on identity
+            findings[finding.id] = _finding_value(finding, value)
+    _apply_implications(findings, kb)
+    extra = {k: v for k, v in raw.items() if k not in _CASE_FIELDS}
+    return Case(cid, findings, age, sex, setting, narrative, extra)
 
 
-def _finding_value(kb: KnowledgeBase, fid: str, value: object) -> FindingValue | None:
-    """One finding's value, validated: None when it is explicitly unknown; a
-    :class:`CaseError` naming ``findings.<id>`` when it is refused."""
-    where = f"findings.{fid}"
-    finding = kb.findings.get(fid)
-    if finding is None or fid in DEMOGRAPHICS:
-        hint = " (give it as the case's own field)" if fid in DEMOGRAPHICS else ""
-        raise CaseError(where, f"unknown finding id{hint}")
-    if value is None:  # explicitly unknown: the same as missing
-        return None
+def _finding_value(finding: Finding, value: object) -> FindingValue:
+    """One finding's value, validated."""
+    where = f"findings.{finding.id}"
     if finding.type == "bool":
-        if not isinstance(value, bool):
-            raise CaseError(where, f"must be true or false, got {value!r}")
+        if value is not True and value is not False:
+            raise _refuse(where, f"must be true or false, got {value!r}")
         return value
     if finding.type == "number":
-        if not _is_number(value) or not math.isfinite(value):  # type: ignore[arg-type]
-            raise CaseError(where, f"must be a number ({finding.unit}), got {value!r}")
+        number = _number(value)
+        if number is None:
+            raise _refuse(where, f"must be a number ({finding.unit}), got {value!r}")
         lo, hi = finding.min, finding.max
-        if (lo is not None and value < lo) or (hi is not None and value > hi):  # type: ignore[operator]
-            raise CaseError(where, f"must be between {lo:g} and {hi:g} {finding.unit or ''}, "
-                            f"got {value}".rstrip())
-        return float(value)  # type: ignore[arg-type]
-    raise CaseError(where, "is not a case finding")
+        if (lo is not None and number < lo) or (hi is not None and number > hi):
+            unit = f" {finding.unit}" if finding.unit else ""
+            allowed = (f"between {lo:g} and {hi:g}" if lo is not None and hi is not None
+                       else f"at least {lo:g}" if lo is not None else f"at most {hi:g}")
+            raise _refuse(where, f"must be {allowed}{unit}, got {value}")
+        return number
+    raise _refuse(where, "is not a case finding")
 
 
 def _apply_implications(findings: dict[str, FindingValue], kb: KnowledgeBase) -> None:

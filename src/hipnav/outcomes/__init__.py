@@ -7,15 +7,14 @@
   instrument because its items and scoring are published openly and it covers the pain,
   function and quality-of-life domains a therapist follows over weeks.
 
-Each module validates answers (raising :class:`OutcomeError` naming the field) and scores
+Each module validates answers (raising :class:`hipnav.bad_input.BadInput` naming the field) and scores
 them; storage lives in :mod:`hipnav.store`.
 """
 
-from hipnav.outcomes.errors import OutcomeError
 from hipnav.outcomes.hoos12 import ITEMS as HOOS12_ITEMS
 from hipnav.outcomes.hoos12 import Hoos12Score, score_hoos12
 from hipnav.outcomes.nprs import validate_nprs
 from hipnav.outcomes.psfs import PsfsActivity, score_psfs
 
-__all__ = ["HOOS12_ITEMS", "Hoos12Score", "OutcomeError", "PsfsActivity", "score_hoos12",
+__all__ = ["HOOS12_ITEMS", "Hoos12Score", "PsfsActivity", "score_hoos12",
            "score_psfs", "validate_nprs"]

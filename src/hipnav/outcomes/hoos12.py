@@ -26,7 +26,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from hipnav.outcomes.errors import OutcomeError
+from hipnav.bad_input import BadInput
 
 FREQUENCY = ("Never", "Monthly", "Weekly", "Daily", "Always")
 SEVERITY = ("None", "Mild", "Moderate", "Severe", "Extreme")
@@ -85,22 +85,22 @@ class Hoos12Score:
 def parse_answers(raw: Mapping[str, object], field: str = "hoos12") -> dict[str, int]:
     """Validate ``{item id: 0..4}``; unanswered items are left out (or given as None)."""
     if not isinstance(raw, Mapping):
-        raise OutcomeError(field, "must be an object of item id to answer 0-4")
+        raise BadInput(field, "must be an object of item id to answer 0-4")
     known = {item.id for item in ITEMS}
     out: dict[str, int] = {}
     for key, value in raw.items():
         if key not in known:
-            raise OutcomeError(f"{field}.{key}", "is not a HOOS-12 item")
+            raise BadInput(f"{field}.{key}", "is not a HOOS-12 item")
         if value is None or value == "":
             continue
         if isinstance(value, bool):
-            raise OutcomeError(f"{field}.{key}", f"must be 0, 1, 2, 3 or 4, got {value!r}")
+            raise BadInput(f"{field}.{key}", f"must be 0, 1, 2, 3 or 4, got {value!r}")
         try:
             number = float(value)  # type: ignore[arg-type]
         except (TypeError, ValueError):
-            raise OutcomeError(f"{field}.{key}", f"must be 0, 1, 2, 3 or 4, got {value!r}") from None
+            raise BadInput(f"{field}.{key}", f"must be 0, 1, 2, 3 or 4, got {value!r}") from None
         if not number.is_integer() or not 0 <= number <= 4:
-            raise OutcomeError(f"{field}.{key}", f"must be 0, 1, 2, 3 or 4, got {value!r}")
+            raise BadInput(f"{field}.{key}", f"must be 0, 1, 2, 3 or 4, got {value!r}")
         out[key] = int(number)
     return out
 

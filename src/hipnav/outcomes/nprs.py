@@ -9,7 +9,7 @@ than rounded, so what is stored is what the person said. Coded in FHIR with LOIN
 
 from __future__ import annotations
 
-from hipnav.outcomes.errors import OutcomeError
+from hipnav.bad_input import BadInput
 
 LOINC = "72514-3"
 LOINC_DISPLAY = "Pain severity - 0-10 verbal numeric rating [Score] - Reported"
@@ -19,11 +19,11 @@ ANCHORS = {0: "no pain", 10: "worst pain imaginable"}
 def validate_nprs(value: object, field: str = "nprs") -> int:
     """The rating as an int in 0..10; a whole-number float (from a form or JSON) is accepted."""
     if isinstance(value, bool) or not isinstance(value, int | float | str):
-        raise OutcomeError(field, f"must be a whole number from 0 to 10, got {value!r}")
+        raise BadInput(field, f"must be a whole number from 0 to 10, got {value!r}")
     try:
         number = float(value)
     except ValueError:
-        raise OutcomeError(field, f"must be a whole number from 0 to 10, got {value!r}") from None
+        raise BadInput(field, f"must be a whole number from 0 to 10, got {value!r}") from None
     if not number.is_integer() or not 0 <= number <= 10:
-        raise OutcomeError(field, f"must be a whole number from 0 to 10, got {value!r}")
+        raise BadInput(field, f"must be a whole number from 0 to 10, got {value!r}")
     return int(number)

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from hipnav.outcomes.errors import OutcomeError
+from hipnav.bad_input import BadInput
 
 MAX_ACTIVITIES = 5
 ANCHORS = {0: "unable to perform the activity",
@@ -34,20 +34,20 @@ class PsfsActivity:
 def parse_activities(raw: Sequence[object], field: str = "psfs") -> list[PsfsActivity]:
     """Validate ``[{"activity": str, "score": 0..10}, ...]`` (one to five activities)."""
     if not isinstance(raw, Sequence) or isinstance(raw, str):
-        raise OutcomeError(field, "must be a list of {activity, score}")
+        raise BadInput(field, "must be a list of {activity, score}")
     if not 1 <= len(raw) <= MAX_ACTIVITIES:
-        raise OutcomeError(field, f"needs 1 to {MAX_ACTIVITIES} activities, got {len(raw)}")
+        raise BadInput(field, f"needs 1 to {MAX_ACTIVITIES} activities, got {len(raw)}")
     out: list[PsfsActivity] = []
     for i, item in enumerate(raw):
         where = f"{field}[{i}]"
         if not isinstance(item, dict):
-            raise OutcomeError(where, "must be an object with 'activity' and 'score'")
+            raise BadInput(where, "must be an object with 'activity' and 'score'")
         name = item.get("activity")
         if not isinstance(name, str) or not name.strip() or len(name) > 120:
-            raise OutcomeError(f"{where}.activity", "must be a short description (1-120 characters)")
+            raise BadInput(f"{where}.activity", "must be a short description (1-120 characters)")
         score = item.get("score")
         if isinstance(score, bool) or not isinstance(score, int | float) or not 0 <= score <= 10:
-            raise OutcomeError(f"{where}.score", f"must be a number from 0 to 10, got {score!r}")
+            raise BadInput(f"{where}.score", f"must be a number from 0 to 10, got {score!r}")
         out.append(PsfsActivity(name.strip(), float(score)))
     return out
 
@@ -55,5 +55,5 @@ def parse_activities(raw: Sequence[object], field: str = "psfs") -> list[PsfsAct
 def score_psfs(activities: Sequence[PsfsActivity]) -> float:
     """The PSFS score: the mean of the activity ratings (0-10, higher is better)."""
     if not activities:
-        raise OutcomeError("psfs", "needs at least one activity")
+        raise BadInput("psfs", "needs at least one activity")
     return sum(a.score for a in activities) / len(activities)

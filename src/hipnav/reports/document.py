@@ -73,7 +73,7 @@ def build_document(result: Assessment, *, top: int = TOP_CAUSES,
 
 def assess_raw(raw: object) -> tuple[dict[str, Any], dict[str, Any]]:
     """Validate a raw case-format object, assess it: (case JSON, result document).
-    Raises :class:`hipnav.engine.CaseError` naming the field for bad input."""
+    Raises :class:`hipnav.bad_input.BadInput` naming the field for bad input."""
     from hipnav.assessment import assess, default_model
     from hipnav.engine import parse_case
 

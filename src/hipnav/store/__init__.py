@@ -22,7 +22,7 @@ from hipnav.store.assessments import Assessments, AssessmentView
 from hipnav.store.audit import AuditLog, Event
 from hipnav.store.clients import Clients, ClientView
 from hipnav.store.database import make_engine, migrate, resolve_url
-from hipnav.store.errors import AccountError, Forbidden, InvalidInput, NotFound, StoreError
+from hipnav.store.errors import AccountError, Forbidden, NotFound, StoreError
 from hipnav.store.records import EXPORT_FORMAT, Records
 from hipnav.store.visits import Visits, VisitView
 from hipnav.store.web_sessions import WebSessions
@@ -59,4 +59,4 @@ class Store:
 
 
 __all__ = ["EXPORT_FORMAT", "Account", "AccountError", "Actor", "AssessmentView", "ClientView", "Event",
-           "Forbidden", "InvalidInput", "NotFound", "Store", "StoreError", "VisitView", "resolve_url"]
+           "Forbidden", "NotFound", "Store", "StoreError", "VisitView", "resolve_url"]

@@ -17,10 +17,11 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from hipnav.bad_input import BadInput
 from hipnav.store import audit
 from hipnav.store.actor import Actor
 from hipnav.store.database import reading
-from hipnav.store.errors import AccountError, Forbidden, InvalidInput, NotFound
+from hipnav.store.errors import AccountError, Forbidden, NotFound
 from hipnav.store.schema import ROLES, Practitioner
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
@@ -49,9 +50,9 @@ def _view(p: Practitioner) -> Account:
 
 def _check_password(password: str) -> None:
     if len(password) < MIN_PASSWORD:
-        raise InvalidInput("password", f"must be at least {MIN_PASSWORD} characters")
+        raise BadInput("password", f"must be at least {MIN_PASSWORD} characters")
     if len(password) > 1024:
-        raise InvalidInput("password", "is too long")
+        raise BadInput("password", "is too long")
 
 
 class Accounts:
@@ -68,9 +69,9 @@ class Accounts:
         anyone setting hipnav up creates and which is always an admin."""
         username = username.strip().lower()
         if not USERNAME.match(username):
-            raise InvalidInput("username", "2-64 characters: lower-case letters, digits, '.', '_' or '-'")
+            raise BadInput("username", "2-64 characters: lower-case letters, digits, '.', '_' or '-'")
         if role not in ROLES:
-            raise InvalidInput("role", f"must be one of {', '.join(ROLES)}")
+            raise BadInput("role", f"must be one of {', '.join(ROLES)}")
         _check_password(password)
         pw_hash = _hasher.hash(password)
         first = self.count() == 0
@@ -129,7 +130,7 @@ class Accounts:
         cannot be demoted or deactivated, so nobody is locked out of account management."""
         self._require_admin(actor, "account.update", account_id)
         if role is not None and role not in ROLES:
-            raise InvalidInput("role", f"must be one of {', '.join(ROLES)}")
+            raise BadInput("role", f"must be one of {', '.join(ROLES)}")
         with self._sessions.begin() as session:
             p = session.get(Practitioner, account_id)
             if p is None:
@@ -165,7 +166,7 @@ class Accounts:
                 try:
                     _hasher.verify(p.password_hash, current_password or "")
                 except (VerificationError, InvalidHashError):
-                    raise InvalidInput("current_password", "is not right") from None
+                    raise BadInput("current_password", "is not right") from None
             p.password_hash = _hasher.hash(password)
             audit.add(session, actor, "account.password", target_id=p.id)
 

@@ -13,9 +13,9 @@ from typing import Any
 
 from sqlalchemy import select
 
+from hipnav.bad_input import BadInput
 from hipnav.store import audit
 from hipnav.store.actor import Actor
-from hipnav.store.errors import InvalidInput
 from hipnav.store.repository import Repository, owned_client, refuse, valid_id
 from hipnav.store.schema import AssessmentRecord, Client, utcnow
 
@@ -47,10 +47,10 @@ class Assessments(Repository):
              *, source: str = "web") -> AssessmentView:
         """Save one assessment to the actor's client; the answer means it is durably stored."""
         if source not in SOURCES:
-            raise InvalidInput("source", f"must be one of {', '.join(SOURCES)}")
+            raise BadInput("source", f"must be one of {', '.join(SOURCES)}")
         kb_version = result.get("knowledge_base_version")
         if not isinstance(kb_version, str) or not kb_version:
-            raise InvalidInput("result", "must carry its knowledge_base_version")
+            raise BadInput("result", "must carry its knowledge_base_version")
         with self.transaction(actor, "assessment.create") as session:
             client = owned_client(session, actor, client_id)
             record = AssessmentRecord(client_id=client.id, kb_version=kb_version, source=source,

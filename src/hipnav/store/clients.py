@@ -8,9 +8,9 @@ from datetime import UTC, datetime
 
 from sqlalchemy import func, or_, select
 
+from hipnav.bad_input import BadInput
 from hipnav.store import audit
 from hipnav.store.actor import Actor
-from hipnav.store.errors import InvalidInput
 from hipnav.store.repository import Repository, owned_client
 from hipnav.store.schema import SEXES, Client, utcnow
 
@@ -46,7 +46,7 @@ def clean_fields(fields: Mapping[str, object], *, creating: bool) -> dict[str, o
     """Validate the editable fields; empty strings mean "not given"."""
     unknown = set(fields) - set(EDITABLE)
     if unknown:
-        raise InvalidInput(sorted(unknown)[0], "is not a client field")
+        raise BadInput(sorted(unknown)[0], "is not a client field")
     out: dict[str, object] = {}
     for key, value in fields.items():
         if isinstance(value, str):
@@ -55,19 +55,19 @@ def clean_fields(fields: Mapping[str, object], *, creating: bool) -> dict[str, o
             try:
                 value = int(value)  # type: ignore[call-overload]
             except (TypeError, ValueError):
-                raise InvalidInput("birth_year", "must be a year such as 1980") from None
+                raise BadInput("birth_year", "must be a year such as 1980") from None
             if not 1900 <= value <= datetime.now(UTC).year:
-                raise InvalidInput("birth_year", "must be a year between 1900 and this year")
+                raise BadInput("birth_year", "must be a year between 1900 and this year")
         elif key == "sex" and value is not None and value not in SEXES:
-            raise InvalidInput("sex", f"must be one of {', '.join(SEXES)}")
+            raise BadInput("sex", f"must be one of {', '.join(SEXES)}")
         elif key in _LIMITS and value is not None:
             if not isinstance(value, str):
-                raise InvalidInput(key, "must be text")
+                raise BadInput(key, "must be text")
             if len(value) > _LIMITS[key]:
-                raise InvalidInput(key, f"must be at most {_LIMITS[key]} characters")
+                raise BadInput(key, f"must be at most {_LIMITS[key]} characters")
         out[key] = value
     if (creating or "display_name" in out) and not out.get("display_name"):
-        raise InvalidInput("display_name", "a name or initials are needed")
+        raise BadInput("display_name", "a name or initials are needed")
     return out
 
 

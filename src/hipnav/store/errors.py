@@ -1,4 +1,6 @@
 """What the data layer refuses, as exceptions the web and command line map to answers.
+A value out of range or malformed is a :class:`hipnav.bad_input.BadInput` naming the field,
+as everywhere else.
 
 A record that belongs to someone else raises :class:`NotFound`, exactly as a record that
 does not exist: telling the two apart would let one practitioner learn which client ids
@@ -18,14 +20,6 @@ class NotFound(StoreError):
 
 class Forbidden(StoreError):
     """The actor's role does not allow the action (e.g. a practitioner managing accounts)."""
-
-
-class InvalidInput(StoreError, ValueError):
-    """A value is out of range or malformed; ``field`` names it for the form."""
-
-    def __init__(self, field: str, message: str) -> None:
-        self.field = field
-        super().__init__(f"{field}: {message}")
 
 
 class AccountError(StoreError):

@@ -14,12 +14,12 @@ from typing import Any
 
 from sqlalchemy import select
 
-from hipnav.outcomes import OutcomeError, score_hoos12, score_psfs, validate_nprs
+from hipnav.bad_input import BadInput
+from hipnav.outcomes import score_hoos12, score_psfs, validate_nprs
 from hipnav.outcomes.hoos12 import parse_answers
 from hipnav.outcomes.psfs import parse_activities
 from hipnav.store import audit
 from hipnav.store.actor import Actor
-from hipnav.store.errors import InvalidInput
 from hipnav.store.repository import Repository, owned_client, refuse, valid_id
 from hipnav.store.schema import Client, OutcomeVisit
 
@@ -59,10 +59,7 @@ class Visits(Repository):
                psfs: Sequence[object] | None = None, hoos12: Mapping[str, object] | None = None,
                note: str | None = None) -> VisitView:
         """Save one visit's measures; at least one measure is needed."""
-        try:
-            values = _scored(visit_date, nprs, psfs, hoos12, note)
-        except OutcomeError as exc:
-            raise InvalidInput(exc.field, str(exc).split(": ", 1)[-1]) from None
+        values = _scored(visit_date, nprs, psfs, hoos12, note)
         with self.transaction(actor, "outcome.create") as session:
             client = owned_client(session, actor, client_id)
             visit = OutcomeVisit(client_id=client.id, **values)
@@ -96,9 +93,9 @@ class Visits(Repository):
 def _scored(visit_date: date, nprs: object, psfs: Sequence[object] | None,
             hoos12: Mapping[str, object] | None, note: str | None) -> dict[str, Any]:
     if not isinstance(visit_date, date) or isinstance(visit_date, datetime):
-        raise OutcomeError("visit_date", "must be a date")
+        raise BadInput("visit_date", "must be a date")
     if visit_date > datetime.now(UTC).date() + timedelta(days=1):
-        raise OutcomeError("visit_date", "cannot be in the future")
+        raise BadInput("visit_date", "cannot be in the future")
     values: dict[str, Any] = {"visit_date": visit_date, "note": (note or "").strip() or None}
     if nprs is not None and nprs != "":
         values["nprs"] = validate_nprs(nprs)
@@ -113,5 +110,5 @@ def _scored(visit_date: date, nprs: object, psfs: Sequence[object] | None,
             values.update(hoos12=answers, hoos12_pain=scores.pain, hoos12_function=scores.function,
                           hoos12_qol=scores.qol, hoos12_summary=scores.summary)
     if not any(k in values for k in ("nprs", "psfs", "hoos12")):
-        raise OutcomeError("visit", "record at least one measure (NPRS, PSFS or HOOS-12)")
+        raise BadInput("visit", "record at least one measure (NPRS, PSFS or HOOS-12)")
     return values

@@ -1,9 +1,10 @@
 """The JSON API (``/api/v1``): assess a case, ask for the next question, read the vocabularies.
 
-Bodies are decoded with msgspec (several times faster than the standard library) and
-validated by the same :func:`hipnav.engine.parse_case` the command line uses, so the API
-refuses exactly what ``hipnav assess`` refuses, with the field named. Errors are JSON of one
-shape, ``{"error": code, "field": name, "message": text}``; no stack trace ever leaves.
+Bodies are decoded within bounds by :func:`hipnav.json_input.decode_json` and validated by
+the same :func:`hipnav.engine.parse_case` the command line uses, so the API refuses exactly
+what ``hipnav assess`` refuses, with the field named. Errors are JSON of one shape,
+``{"error": code, "field": name, "message": text}`` (``web/errors.py``); no stack trace
+ever leaves.
 
 Each endpoint is a plain ASGI app (:class:`Endpoint`): it reads the body, calls its handler
 and sends the JSON bytes, without Starlette's request and response objects. The API is the
@@ -21,61 +22,21 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 import msgspec
-from starlette.responses import Response
+from starlette.exceptions import HTTPException
 from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from hipnav.assessment import assess
-from hipnav.engine import CaseError, next_question, parse_case
-from hipnav.web.forms import check_case_shape
-from hipnav.web.guard import BodyTooLarge
-from hipnav.web.intake import control_character, read_text, text_problem
+from hipnav.bad_input import BadInput
+from hipnav.engine import next_question, parse_case
+from hipnav.json_input import decode_json
+from hipnav.web.errors import bad_input_json, http_error_json
+from hipnav.web.intake import read_text, text_problem
 from hipnav.web.openapi import openapi_schema
 from hipnav.web.report import DEFAULT_EXPLAIN, assessment_json
 from hipnav.web.site import Site
 
 _encoder = msgspec.json.Encoder()
-_decode = msgspec.json.decode
-
-
-class JSONResponse(Response):
-    media_type = "application/json"
-
-    def render(self, content: Any) -> bytes:
-        return content if isinstance(content, bytes) else _encoder.encode(content)
-
-
-class ApiError(Exception):
-    def __init__(self, status: int, code: str, field: str | None, message: str) -> None:
-        super().__init__(message)
-        self.status, self.code, self.field, self.message = status, code, field, message
-
-    def body(self) -> bytes:
-        return error_json(self.code, self.field, self.message)
-
-    def response(self) -> JSONResponse:
-        return JSONResponse(self.body(), status_code=self.status)
-
-
-def error_json(code: str, field: str | None, message: str) -> bytes:
-    """The one shape of every API error."""
-    return _encoder.encode({"error": code, "field": field, "message": message})
-
-
-def error_response(status: int, code: str, field: str | None, message: str) -> JSONResponse:
-    return JSONResponse(error_json(code, field, message), status_code=status)
-
-
-def decode_json(body: bytes) -> Any:
-    """A request body as JSON, or a 400 saying why it is not."""
-    if not body.strip():
-        raise ApiError(400, "invalid_json", "body", "The body is empty: send a JSON object.")
-    try:
-        return _decode(body)
-    except msgspec.DecodeError as exc:
-        raise ApiError(400, "invalid_json", "body", f"The body is not valid JSON: {exc}") from None
-    except UnicodeDecodeError:  # msgspec checks UTF-8 inside strings with the codec's own error
-        raise ApiError(400, "invalid_json", "body", "The body is not valid JSON: it is not UTF-8.") from None
 
 
 def explain_count(query_string: bytes) -> int | None:
@@ -90,7 +51,7 @@ def explain_count(query_string: bytes) -> int | None:
         return None
     if text.isdigit() and len(text) <= 4:
         return int(text)
-    raise ApiError(422, "invalid_parameter", "explain", "must be a whole number or 'all'")
+    raise BadInput("explain", "must be a whole number or 'all'", "invalid_parameter")
 
 
 class ClientGone(Exception):
@@ -120,8 +81,8 @@ _JSON = (b"content-type", b"application/json")
 
 
 class Endpoint:
-    """One API route as a plain ASGI app: the body in, the handler's JSON bytes out, an
-    :class:`ApiError` (or a body over the limit) as the error JSON."""
+    """One API route as a plain ASGI app: the body in, the handler's JSON bytes out, a
+    refused input (or a body over the size limit) as the error JSON (``web/errors.py``)."""
 
     def __init__(self, handler: Handler, reads_body: bool) -> None:
         self.handler = handler
@@ -131,10 +92,10 @@ class Endpoint:
         status = 200
         try:
             content = await self.handler(scope, await read_body(receive) if self.reads_body else b"")
-        except ApiError as exc:
-            status, content = exc.status, exc.body()
-        except BodyTooLarge as exc:
-            status, content = 413, error_json("too_large", "body", exc.detail)
+        except BadInput as exc:
+            status, content = bad_input_json(exc)
+        except HTTPException as exc:  # the size guard's, as the body arrives
+            status, content = http_error_json(exc)
         except ClientGone:
             return
         await send({"type": "http.response.start", "status": status,
@@ -196,17 +157,10 @@ class Api:
         out.update({("HEAD", path): e for path, method, e in self._table if method == "GET"})
         return out
 
-    def _case(self, raw: Any, prefix: str = "") -> Any:
-        try:
-            check_case_shape(raw)
-            return parse_case(raw, self.site.kb)
-        except CaseError as exc:
-            raise ApiError(422, "invalid_case", prefix + exc.field, str(exc)) from None
-
     async def assess(self, scope: Scope, body: bytes) -> bytes:
         """A case in the shared format -> the result contract, with explanations."""
         explain = explain_count(scope["query_string"])
-        case = self._case(decode_json(body))
+        case = parse_case(decode_json(body), self.site.kb)
         result = assess(case, self.site.model)
         return _encoder.encode(assessment_json(result, explain))
 
@@ -215,18 +169,21 @@ class Api:
         null when more questions would not help, with the red flags the case already raises."""
         raw = decode_json(body)
         if not isinstance(raw, dict) or not isinstance(raw.get("case"), dict):
-            raise ApiError(422, "invalid_case", "case", "is required and must be a JSON object")
+            raise BadInput("case", "is required and must be a JSON object", "invalid_case")
         unknown = sorted(set(raw) - {"case", "question_set", "skip"})
         if unknown:
-            raise ApiError(422, "invalid_parameter", unknown[0][:100], "is not a field of this request")
+            raise BadInput(unknown[0][:100], "is not a field of this request", "invalid_parameter")
         question_set = raw.get("question_set", "patient")
         if question_set not in ("patient", "clinician"):
-            raise ApiError(422, "invalid_parameter", "question_set", "must be 'patient' or 'clinician'")
+            raise BadInput("question_set", "must be 'patient' or 'clinician'", "invalid_parameter")
         skip = raw.get("skip", [])
         if not isinstance(skip, list) or not all(isinstance(s, str) and s in self.site.kb.findings
                                                  for s in skip):
-            raise ApiError(422, "invalid_parameter", "skip", "must be a list of finding ids")
-        case = self._case(raw["case"], "case.")
+            raise BadInput("skip", "must be a list of finding ids", "invalid_parameter")
+        try:
+            case = parse_case(raw["case"], self.site.kb)
+        except BadInput as exc:
+            raise exc.within("case.") from None
         model = self.site.model
         q = next_question(model, case, question_set, frozenset(skip))
         result = assess(case, model)
@@ -261,29 +218,24 @@ class Api:
 
 
 def _extract_request(body: Any) -> tuple[str, str | None]:
-    """The text and optional id of an extract request, refusing anything else by field."""
+    """The text and optional id of an extract request, refusing anything else by field
+    (control characters are refused by :func:`~hipnav.json_input.decode_json`)."""
     if not isinstance(body, dict):
-        raise ApiError(422, "invalid_text", "text", 'text is required: send a JSON object {"text": "..."}')
+        raise BadInput("text", 'is required: send a JSON object {"text": "..."}', "invalid_text")
     unknown = sorted(set(body) - {"text", "id"})
     if unknown:
-        name = unknown[0][:100]
-        raise ApiError(422, "invalid_parameter", name, f"{name} is not a field of this request")
+        raise BadInput(unknown[0][:100], "is not a field of this request", "invalid_parameter")
     doc_id = body.get("id")
     if doc_id is not None and (not isinstance(doc_id, str) or len(doc_id) > 200):
-        raise ApiError(422, "invalid_parameter", "id", "id must be a string of at most 200 characters")
+        raise BadInput("id", "must be a string of at most 200 characters", "invalid_parameter")
     if "text" not in body or body["text"] is None:
-        raise ApiError(422, "invalid_text", "text", "text is required")
+        raise BadInput("text", "is required", "invalid_text")
     text = body["text"]
     if not isinstance(text, str):
-        raise ApiError(422, "invalid_text", "text", f"text must be a string, got {_json_type(text)}")
-    at = control_character(text)
-    if at is not None:
-        raise ApiError(422, "invalid_text", "text",
-                       f"text contains a control character (U+{ord(text[at]):04X} at position {at}); "
-                       "send plain text")
+        raise BadInput("text", f"must be a string, got {_json_type(text)}", "invalid_text")
     problem = text_problem(text)
     if problem:
-        raise ApiError(422, "invalid_text", "text", problem)
+        raise BadInput("text", problem, "invalid_text")
     return text, doc_id
 
 

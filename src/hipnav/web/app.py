@@ -23,25 +23,23 @@ from collections.abc import AsyncIterator
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
-from starlette.requests import Request
-from starlette.responses import Response
 from starlette.routing import BaseRoute, Mount
 from starlette.staticfiles import StaticFiles
 
+from hipnav.bad_input import BadInput
 from hipnav.engine import CompiledModel
-from hipnav.web.api import Api, ApiFirst, error_response
+from hipnav.web.api import Api, ApiFirst
+from hipnav.web.errors import on_bad_input, on_http_error
 from hipnav.web.guard import MAX_BODY_BYTES, Guard
 from hipnav.web.guides import routes as guide_routes
 from hipnav.web.intake_pages import IntakePages
 from hipnav.web.pages import Pages
-from hipnav.web.site import STATIC_DIR, Site, make_site
+from hipnav.web.site import STATIC_DIR, make_site
 
 #: Optional route modules, included when importable.
 EXTENSIONS = ("hipnav.web.clinic",)
 
 log = logging.getLogger("hipnav.web")
-
-_TITLES = {404: "Page not found", 405: "Not allowed", 413: "Too much data"}
 
 
 def _extension_routes(names: tuple[str, ...]) -> list[BaseRoute]:
@@ -56,33 +54,6 @@ def _extension_routes(names: tuple[str, ...]) -> list[BaseRoute]:
             continue
         routes += list(module.routes)
     return routes
-
-
-def _wants_json(request: Request) -> bool:
-    path = request.url.path
-    return path.startswith("/api/") or path.endswith(".json")
-
-
-def _site(request: Request) -> Site:
-    site: Site = request.app.state.site
-    return site
-
-
-async def _http_error(request: Request, exc: Exception) -> Response:
-    assert isinstance(exc, HTTPException)
-    headers = dict(exc.headers or {})
-    if _wants_json(request):
-        code = {404: "not_found", 405: "method_not_allowed", 413: "too_large"}.get(exc.status_code, "error")
-        response = error_response(exc.status_code, code, "body" if exc.status_code == 413 else None,
-                                  str(exc.detail))
-        response.headers.update(headers)
-        return response
-    title = _TITLES.get(exc.status_code, "Something went wrong")
-    message = ("There is no page at this address." if exc.status_code == 404 else str(exc.detail))
-    page = _site(request).render(request, "error.html", status_code=exc.status_code, title=title,
-                                 message=message)
-    page.headers.update(headers)
-    return page
 
 
 @contextlib.asynccontextmanager
@@ -116,7 +87,8 @@ def create_app(model: CompiledModel | None = None, *, max_body_bytes: int = MAX_
         routes=routes,
         middleware=[Middleware(Guard, max_body_bytes=max_body_bytes),
                     Middleware(ApiFirst, endpoints=api.endpoints())],  # see api.py
-        exception_handlers={HTTPException: _http_error},  # other exceptions: see guard.py
+        # refused input and HTTP errors answered in one place (other exceptions: see guard.py)
+        exception_handlers={BadInput: on_bad_input, HTTPException: on_http_error},
         lifespan=_lifespan,
     )
     app.state.site = site

@@ -20,10 +20,11 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from hipnav.bad_input import BadInput
 from hipnav.intake.model import Extraction, Span
 from hipnav.knowledge.model import Finding, KnowledgeBase
 from hipnav.web.body_map import BodyMap
-from hipnav.web.forms import MAX_ANSWERS, FormError
+from hipnav.web.forms import INVALID_PARAMETER, MAX_ANSWERS
 
 CHOICE_PREFIX = "c."
 CHOICES = ("y", "n", "u")
@@ -182,12 +183,12 @@ def read_choices(params: Sequence[tuple[str, str]], kb: KnowledgeBase) -> list[t
         fid = key[len(CHOICE_PREFIX):]
         finding = kb.findings.get(fid)
         if finding is None or finding.type != "bool":
-            raise FormError("c", "must name a yes/no finding")
+            raise BadInput("c", "must name a yes/no finding", INVALID_PARAMETER)
         if value.strip() not in CHOICES:
-            raise FormError(key[:40], "must be y, n or u")
+            raise BadInput(key[:40], "must be y, n or u", INVALID_PARAMETER)
         out[fid] = value.strip()
         if len(out) > MAX_ANSWERS:
-            raise FormError("c", "has too many choices")
+            raise BadInput("c", "has too many choices", INVALID_PARAMETER)
     return list(out.items())
 
 

@@ -2,9 +2,10 @@
 
 No server session is kept: every page's state is a short query string, so a person can go
 back, reload or keep a link, and the server remembers nothing about them. Everything read
-from a query string or a JSON body is hostile until checked here; a bad value raises
-:class:`FormError` naming the field, and the pages and the API turn that into a plain
-message (never a stack trace).
+from a query string or a form is hostile until checked here: the parameters' syntax here,
+and the case they make by :func:`hipnav.engine.parse_case`, as every case is. A bad value
+raises :class:`~hipnav.bad_input.BadInput` naming the parameter (code
+``invalid_parameter``), and the pages turn that into a plain message (never a stack trace).
 
 Query parameters (all optional):
 
@@ -22,7 +23,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from urllib.parse import urlencode
 
-from hipnav.engine import CaseError
+from hipnav.bad_input import BadInput
+from hipnav.engine import parse_case
 from hipnav.knowledge.model import KnowledgeBase
 from hipnav.web.body_map import BodyMap, map_findings
 
@@ -34,13 +36,12 @@ MAX_PARAMS = 400
 MAX_VALUE_CHARS = 200
 
 
-class FormError(ValueError):
-    """A query or form value is refused; ``field`` names it."""
+#: ``code`` of a refused query or form parameter.
+INVALID_PARAMETER = "invalid_parameter"
 
-    def __init__(self, field: str, message: str) -> None:
-        self.field = field
-        self.message = message
-        super().__init__(f"{field}: {message}")
+
+def _refuse(field: str, message: str) -> BadInput:
+    return BadInput(field, message, INVALID_PARAMETER)
 
 
 @dataclass(frozen=True)
@@ -107,15 +108,14 @@ class FlowState:
         return urlencode(self.params())
 
 
-def _number(field: str, text: str, lo: float | None, hi: float | None, unit: str = "") -> float:
+def _number(field: str, text: str) -> float:
+    """A number typed in a form (its range is the case's to check)."""
     try:
         value = float(text)
     except ValueError:
-        raise FormError(field, "must be a number") from None
+        raise _refuse(field, "must be a number") from None
     if not math.isfinite(value):
-        raise FormError(field, "must be a number")
-    if (lo is not None and value < lo) or (hi is not None and value > hi):
-        raise FormError(field, f"must be between {lo:g} and {hi:g}{' ' + unit if unit else ''}")
+        raise _refuse(field, "must be a number")
     return value
 
 
@@ -126,7 +126,7 @@ def parse_state(params: Sequence[tuple[str, str]], kb: KnowledgeBase, bmap: Body
     be valid. An empty value means "not given", as an empty form field does.
     """
     if len(params) > MAX_PARAMS:
-        raise FormError("query", "has too many parameters")
+        raise _refuse("query", "has too many parameters")
     mode = "patient"
     where: list[str] = []
     answers: list[tuple[str, str]] = []
@@ -137,43 +137,43 @@ def parse_state(params: Sequence[tuple[str, str]], kb: KnowledgeBase, bmap: Body
     choices = set(bmap.choices)
     for key, value in params:
         if len(value) > MAX_VALUE_CHARS:
-            raise FormError(key[:40], "is too long")
+            raise _refuse(key[:40], "is too long")
         value = value.strip()
         if not value:
             continue
         if key == "mode":
             if value not in MODES:
-                raise FormError("mode", f"must be one of {', '.join(MODES)}")
+                raise _refuse("mode", f"must be one of {', '.join(MODES)}")
             mode = value
         elif key == "where":
             if value not in choices:
-                raise FormError("where", "is not a place on the body map")
+                raise _refuse("where", "is not a place on the body map")
             if value not in where:
                 where.append(value)
         elif key == "a":
             fid, _, answer = value.rpartition(".")
             finding = kb.findings.get(fid)
             if finding is None or finding.type != "bool" or answer not in ANSWERS:
-                raise FormError("a", "must be a yes/no finding id, a dot and y, n or u")
+                raise _refuse("a", "must be a yes/no finding id, a dot and y, n or u")
             if any(fid == f for f, _ in answers):
-                raise FormError("a", f"answers {fid} twice")
+                raise _refuse("a", f"answers {fid} twice")
             answers.append((fid, answer))
         elif key == "age":
-            age = _number("age", value, 0, 120, "years")
+            age = _number("age", value)
         elif key == "sex":
-            if value not in ("female", "male"):
-                raise FormError("sex", "must be female or male")
             sex = value
         elif key == "setting":
-            if value not in kb.settings:
-                raise FormError("setting", f"must be one of {', '.join(kb.settings)}")
             setting = value
         elif key in kb.findings and kb.findings[key].type == "number" and key != "age":
-            f = kb.findings[key]
-            numbers[key] = _number(key, value, f.min, f.max, f.unit or "")
+            numbers[key] = _number(key, value)
     if len(answers) > MAX_ANSWERS:
-        raise FormError("a", "has too many answers")
-    return FlowState(mode, tuple(where), tuple(answers), age, sex, setting, tuple(numbers.items()))
+        raise _refuse("a", "has too many answers")
+    state = FlowState(mode, tuple(where), tuple(answers), age, sex, setting, tuple(numbers.items()))
+    try:  # the values themselves (age, sex, setting, each number's range) as every case's are
+        parse_case(state.raw_case(bmap), kb)
+    except BadInput as exc:  # named by its parameter: ``findings.duration_weeks`` is ``duration_weeks``
+        raise _refuse(exc.field.removeprefix("findings."), exc.message) from None
+    return state
 
 
 def read_answer(params: Mapping[str, str], kb: KnowledgeBase) -> tuple[str, str] | None:
@@ -183,19 +183,7 @@ def read_answer(params: Mapping[str, str], kb: KnowledgeBase) -> tuple[str, str]
         return None
     finding = kb.findings.get(q)
     if finding is None or finding.type != "bool":
-        raise FormError("q", "is not a yes/no question")
+        raise _refuse("q", "is not a yes/no question")
     if answer not in ANSWERS:
-        raise FormError("answer", "must be y, n or u")
+        raise _refuse("answer", "must be y, n or u")
     return q, answer
-
-
-def check_case_shape(raw: object) -> None:
-    """Refuse JSON shapes that :func:`hipnav.engine.parse_case` does not expect, naming the
-    field: a ``setting`` that is not a string cannot be looked up (it is unhashable)."""
-    inner = raw
-    if isinstance(raw, dict) and isinstance(raw.get("case"), dict) and "findings" not in raw:
-        inner = raw["case"]
-    if isinstance(inner, dict):
-        setting = inner.get("setting")
-        if setting is not None and not isinstance(setting, str):
-            raise CaseError("setting", f"must be a string, got {type(setting).__name__}")

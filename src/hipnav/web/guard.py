@@ -22,6 +22,8 @@ import logging
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from hipnav.web.errors import SERVER_ERROR_HTML, SERVER_ERROR_JSON, error_json, wants_json
+
 log = logging.getLogger("hipnav.web")
 
 MAX_BODY_BYTES = 64 * 1024
@@ -94,7 +96,7 @@ class Guard:
 
 
 async def _server_error(send: Send, path: str) -> None:
-    if path.startswith("/api/") or path.endswith(".json"):
+    if wants_json(path):
         body, kind = SERVER_ERROR_JSON, b"application/json"
     else:
         body, kind = SERVER_ERROR_HTML, b"text/html; charset=utf-8"
@@ -104,20 +106,8 @@ async def _server_error(send: Send, path: str) -> None:
     await send({"type": "http.response.body", "body": body})
 
 
-SERVER_ERROR_JSON = b'{"error":"internal_error","field":null,"message":"Something went wrong on our side."}'
-SERVER_ERROR_HTML = (
-    b'<!doctype html><html lang="en"><head><meta charset="utf-8">'
-    b'<meta name="viewport" content="width=device-width, initial-scale=1">'
-    b'<title>Something went wrong \xc2\xb7 hipnav</title><link rel="stylesheet" href="/static/hipnav.css">'
-    b'</head><body><main class="wrap"><h1>Something went wrong</h1>'
-    b"<p>Something went wrong on our side. Please try again.</p>"
-    b'<p><a class="button primary" href="/">Go to the start</a></p></main></body></html>'
-)
-
-
 async def _refuse(send: Send, limit: int) -> None:
-    body = (b'{"error":"too_large","field":"body","message":"The request body is larger than '
-            + str(limit // 1024).encode() + b' KB."}')
+    body = error_json("too_large", "body", BodyTooLarge(limit).detail)
     await send({"type": "http.response.start", "status": 413,
                 "headers": [(b"content-type", b"application/json"),
                             (b"content-length", str(len(body)).encode()),

@@ -16,7 +16,6 @@ first load, the new objects are moved out of the garbage collector's sight as at
 from __future__ import annotations
 
 import gc
-import re
 import threading
 
 from starlette.concurrency import run_in_threadpool
@@ -28,20 +27,11 @@ from hipnav.knowledge.model import KnowledgeBase
 #: Longest description the web page reads (a browser enforces it on the text box too). A
 #: person's description is a paragraph; a clinical note a few thousand characters.
 PAGE_MAX_CHARS = 10_000
-#: Control characters other than tab, line feed and carriage return: not text a person
-#: typed. The API refuses them; the page reads the text with them blanked out.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
-__all__ = ["PAGE_MAX_CHARS", "control_character", "only_known", "read_text", "text_problem"]
+__all__ = ["PAGE_MAX_CHARS", "only_known", "read_text", "text_problem"]
 
 _lock = threading.Lock()
 _loaded = False
-
-
-def control_character(text: str) -> int | None:
-    """The position of the first control character in ``text``, or None."""
-    match = _CONTROL.search(text)
-    return match.start() if match else None
 
 
 def _extract(text: str, kb: KnowledgeBase) -> Extraction:

@@ -20,8 +20,9 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
+from hipnav.bad_input import BadInput
 from hipnav.web.confirm import CHOICE_PREFIX, confirmation, quotes, read_choices, with_choices
-from hipnav.web.forms import FlowState, FormError, parse_state
+from hipnav.web.forms import FlowState, parse_state
 from hipnav.web.intake import PAGE_MAX_CHARS, read_text, text_problem
 from hipnav.web.pages import Pages
 from hipnav.web.site import Site
@@ -48,10 +49,7 @@ class IntakePages:
                                 error=error, max_chars=PAGE_MAX_CHARS, step="describe")
 
     async def describe(self, request: Request) -> Response:
-        try:
-            state = parse_state(request.query_params.multi_items(), self.site.kb, self.site.body_map)
-        except FormError as exc:
-            return self.pages.bad_link(request, exc)
+        state = parse_state(request.query_params.multi_items(), self.site.kb, self.site.body_map)
         return self._describe_page(request, state)
 
     async def read(self, request: Request) -> Response:
@@ -59,11 +57,8 @@ class IntakePages:
         form = await request.form()
         fields = [(k, v) for k, v in form.multi_items() if not isinstance(v, UploadFile)]
         text = next((v for k, v in fields if k == "text"), "")
-        try:
-            state = parse_state([(k, v) for k, v in fields if k not in _OWN_FIELDS], self.site.kb,
-                                self.site.body_map)
-        except FormError as exc:
-            return self.pages.bad_link(request, exc)
+        state = parse_state([(k, v) for k, v in fields if k not in _OWN_FIELDS], self.site.kb,
+                            self.site.body_map)
         if any(k == "edit" for k, _ in fields):
             return self._describe_page(request, state, text)
         if not text.strip():
@@ -87,14 +82,11 @@ class IntakePages:
         """The confirmed findings into the flow state; on to the body map."""
         kb = self.site.kb
         raw = request.query_params.multi_items()
-        try:
-            params = with_choices(raw, read_choices(raw, kb), self.site.body_map)
-        except FormError as exc:
-            return self.pages.bad_link(request, exc)
+        params = with_choices(raw, read_choices(raw, kb), self.site.body_map)
         try:
             state = parse_state(params, kb, self.site.body_map)
-        except FormError as exc:  # a number corrected out of its range: marked on the body-map page
-            return self.pages.correct_form(request, params, exc)
+        except BadInput as exc:  # a number corrected out of its range: marked on the body-map page
+            return await self.pages.correct_form(request, params, exc)
         return RedirectResponse(f"/where?{state.query()}", status_code=303)
 
 

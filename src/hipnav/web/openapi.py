@@ -36,6 +36,8 @@ _NUM = {"type": "number"}
 _PLAIN = r"[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]*"
 #: Free text: a letter somewhere, and no control character but tab, line feed, carriage return.
 _TEXT = f"^{_PLAIN}[A-Za-z]{_PLAIN}$"
+#: Any text without a control character (every input refuses them, hipnav.json_input).
+_PLAIN_STR = {**_NSTR, "pattern": f"^{_PLAIN}$"}
 
 
 def _finding_schema(kb: KnowledgeBase, fid: str) -> dict[str, Any] | None:
@@ -64,15 +66,18 @@ def _schemas(kb: KnowledgeBase) -> dict[str, Any]:
             "type": "object",
             "description": "A case of the shared format hipnav-case/1. A missing finding is unknown; "
                            "false means asked and absent; null is the same as missing. Other fields "
-                           "are kept with the case and do not change the result.",
+                           "are kept with the case and do not change the result. No text or name "
+                           "may hold a control character other than tab and line breaks (422), no "
+                           "integer more than 15 digits, nor any object or array nest deeper than "
+                           "32 levels (400).",
             "additionalProperties": True,
             "properties": {
                 "format": {"type": "string", "enum": ["hipnav-case/1"]},
-                "id": _NSTR,
+                "id": _PLAIN_STR,
                 "age": _nullable({"type": "number", "minimum": 0, "maximum": 120}),
                 "sex": _nullable({"type": "string", "enum": ["female", "male"]}),
                 "setting": _nullable({"type": "string", "enum": list(kb.settings)}),
-                "narrative": _NSTR,
+                "narrative": _PLAIN_STR,
                 "findings": {"type": "object", "additionalProperties": False, "properties": findings},
             },
         },

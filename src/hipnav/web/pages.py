@@ -11,15 +11,18 @@ from __future__ import annotations
 
 from typing import Any
 
+import msgspec
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from hipnav.assessment import Assessment, assess
-from hipnav.engine import CaseError, next_question, parse_case
+from hipnav.bad_input import BadInput
+from hipnav.engine import next_question, parse_case
 from hipnav.engine.next_question import screening_questions
-from hipnav.web.api import ApiError, JSONResponse, error_response, explain_count
-from hipnav.web.forms import FlowState, FormError, parse_state, read_answer
+from hipnav.web.api import explain_count
+from hipnav.web.errors import on_bad_input
+from hipnav.web.forms import FlowState, parse_state, read_answer
 from hipnav.web.report import assessment_json, explain_causes
 from hipnav.web.result_view import helpful_questions, provider_summary, references, urgency_view
 from hipnav.web.site import Site
@@ -53,16 +56,8 @@ class Pages:
         return parse_state(request.query_params.multi_items(), self.site.kb, self.site.body_map)
 
     def _assess(self, state: FlowState) -> Assessment:
-        try:
-            case = parse_case(state.raw_case(self.site.body_map), self.site.kb)
-        except CaseError as exc:  # parse_state has checked every value; kept as a safety net
-            raise FormError(exc.field, str(exc)) from None
-        return assess(case, self.site.model)
-
-    def bad_link(self, request: Request, exc: FormError) -> Response:
-        return self.site.render(request, "error.html", status_code=400, title="This link is not complete",
-                                message=f"We could not read part of this page's address ({exc.field}: "
-                                        f"{exc.message}). Please start again.")
+        """The state's case (which :func:`parse_state` has validated) assessed."""
+        return assess(parse_case(state.raw_case(self.site.body_map), self.site.kb), self.site.model)
 
     def where_page(self, request: Request, state: FlowState, errors: dict[str, str] | None = None,
                    status_code: int = 200) -> Response:
@@ -83,7 +78,7 @@ class Pages:
             number_values=dict(state.numbers), settings=kb.settings if clinician else {},
             errors=errors or {}, urgency=urgency, step="where")
 
-    def correct_form(self, request: Request, params: list[tuple[str, str]], exc: FormError) -> Response:
+    async def correct_form(self, request: Request, params: list[tuple[str, str]], exc: BadInput) -> Response:
         """After a refused value: the body-map page again with an about-you or number field
         marked and nothing else lost, or the plain 400 page for anything else."""
         kb = self.site.kb
@@ -91,10 +86,10 @@ class Pages:
             kept_params = [(k, v) for k, v in params if k != exc.field]
             try:
                 kept = parse_state(kept_params, kb, self.site.body_map)
-            except FormError:
-                return self.bad_link(request, exc)
+            except BadInput:
+                return await on_bad_input(request, exc)
             return self.where_page(request, kept, {exc.field: exc.message}, status_code=400)
-        return self.bad_link(request, exc)
+        return await on_bad_input(request, exc)
 
     # -- pages -----------------------------------------------------------------------------
 
@@ -102,11 +97,7 @@ class Pages:
         return self.site.render(request, "landing.html")
 
     async def where(self, request: Request) -> Response:
-        try:
-            state = self._state(request)
-        except FormError as exc:
-            return self.bad_link(request, exc)
-        return self.where_page(request, state)
+        return self.where_page(request, self._state(request))
 
     async def question(self, request: Request) -> Response:
         """Apply the answer just given, then show the next question or go to the result."""
@@ -114,8 +105,8 @@ class Pages:
         try:
             state = self._state(request)
             answer = read_answer(request.query_params, kb)
-        except FormError as exc:
-            return self.correct_form(request, request.query_params.multi_items(), exc)
+        except BadInput as exc:
+            return await self.correct_form(request, request.query_params.multi_items(), exc)
         if answer is not None:
             state = state.with_answer(*answer)
         result = self._assess(state)
@@ -161,33 +152,21 @@ class Pages:
         }
 
     async def result(self, request: Request) -> Response:
-        try:
-            state = self._state(request)
-            result = self._assess(state)
-        except FormError as exc:
-            return self.bad_link(request, exc)
+        state = self._state(request)
+        result = self._assess(state)
         context = self._result_context(state, result, False, request.query_params.get("explain") == "all")
         return self.site.render(request, "result.html", **context)
 
     async def result_print(self, request: Request) -> Response:
         """The result with every explanation open and no navigation, for paper or a PDF."""
-        try:
-            state = self._state(request)
-            result = self._assess(state)
-        except FormError as exc:
-            return self.bad_link(request, exc)
+        state = self._state(request)
+        result = self._assess(state)
         return self.site.render(request, "result.html", **self._result_context(state, result, True))
 
     async def result_json(self, request: Request) -> Response:
         """The same result as JSON: the API's assess output, with the case it was made from."""
-        try:
-            explain = explain_count(request.scope["query_string"])
-            state = self._state(request)
-            result = self._assess(state)
-        except ApiError as exc:
-            return exc.response()
-        except FormError as exc:
-            return error_response(422, "invalid_parameter", exc.field, exc.message)
+        explain = explain_count(request.scope["query_string"])
+        result = self._assess(self._state(request))
         out = assessment_json(result, explain)
         out["case"] = result.case.to_json()
-        return JSONResponse(out)
+        return Response(msgspec.json.encode(out), media_type="application/json")

@@ -6,7 +6,8 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from hipnav.store import AccountError, Forbidden, InvalidInput, NotFound
+from hipnav.bad_input import BadInput
+from hipnav.store import AccountError, Forbidden, NotFound
 from hipnav.store.schema import ROLES
 from hipnav.web.clinic import auth
 from hipnav.web.clinic.context import clinic, db
@@ -40,7 +41,7 @@ async def accounts(request: Request) -> Response:
                            role=str(form.get("role") or "practitioner"))
     except Forbidden:
         return _forbidden(request)
-    except (InvalidInput, AccountError) as exc:
+    except (BadInput, AccountError) as exc:
         return await _accounts_page(request, 400, error=str(exc))
     return await _accounts_page(request, notice=f"Account '{created.username}' created.")
 
@@ -66,7 +67,7 @@ async def account_update(request: Request) -> Response:
             notice = f"Account '{updated.username}' updated."
     except Forbidden:
         return _forbidden(request)
-    except (InvalidInput, AccountError) as exc:
+    except (BadInput, AccountError) as exc:
         return await _accounts_page(request, 400, error=str(exc))
     except NotFound:
         return await _accounts_page(request, 404, error="No such account.")
@@ -93,7 +94,7 @@ async def my_account(request: Request) -> Response:
     try:
         await db(clinic(request).store.accounts.set_password, who.actor, who.actor.id,
                  str(form.get("password") or ""), str(form.get("current_password") or ""))
-    except InvalidInput as exc:
+    except BadInput as exc:
         return clinic(request).render(request, "clinic/account.html", status_code=400, error=str(exc),
                                       notice=None)
     response = RedirectResponse("/clinic/sign-in", status_code=303)

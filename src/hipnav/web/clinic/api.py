@@ -12,11 +12,12 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from hipnav.engine import CaseError
-from hipnav.store import InvalidInput, NotFound
+from hipnav.bad_input import BadInput
+from hipnav.store import NotFound
 from hipnav.web.clinic import auth
 from hipnav.web.clinic.assessments import assess_case
 from hipnav.web.clinic.context import clinic, db
+from hipnav.web.errors import bad_input_status
 
 MAX_BODY = 60_000
 
@@ -28,12 +29,12 @@ async def _body(request: Request) -> Any:
     return json.loads(raw)
 
 
-def _missing() -> JSONResponse:
+def _missing() -> Response:
     return auth.error(404, "not_found", "No such record.")
 
 
-def _invalid(exc: InvalidInput) -> JSONResponse:
-    return auth.error(422, "invalid", str(exc), exc.field)
+def _invalid(exc: BadInput) -> Response:
+    return auth.error(bad_input_status(exc), exc.code, str(exc), exc.field)
 
 
 @auth.api
@@ -48,10 +49,10 @@ async def clients(request: Request) -> Response:
         if not isinstance(body, dict):
             raise ValueError("not an object")
         created = await db(store.clients.create, who.actor, **body)
+    except BadInput as exc:
+        return _invalid(exc)
     except ValueError:
         return auth.error(400, "invalid_json", "Send a JSON object of client fields.")
-    except InvalidInput as exc:
-        return _invalid(exc)
     return JSONResponse(created.to_json(), status_code=201)
 
 
@@ -72,10 +73,10 @@ async def client(request: Request) -> Response:
         return JSONResponse((await db(store.clients.update, who.actor, cid, **body)).to_json())
     except NotFound:
         return _missing()
+    except BadInput as exc:
+        return _invalid(exc)
     except ValueError:
         return auth.error(400, "invalid_json", "Send a JSON object of client fields.")
-    except InvalidInput as exc:
-        return _invalid(exc)
 
 
 @auth.api
@@ -104,9 +105,9 @@ async def client_assessments(request: Request) -> Response:
         saved_one = await db(c.store.assessments.save, who.actor, cid, case, doc, source="api")
     except NotFound:
         return _missing()
-    except ValueError as exc:
-        if isinstance(exc, CaseError):
-            return auth.error(422, "invalid_case", str(exc), exc.field)
+    except BadInput as exc:
+        return _invalid(exc)
+    except ValueError:
         return auth.error(400, "invalid_json", "Send one case-format case as a JSON object.")
     return JSONResponse({"id": saved_one.id, "created_at": saved_one.created_at.isoformat(),
                          "result": saved_one.result}, status_code=201)
@@ -141,7 +142,7 @@ async def client_visits(request: Request) -> Response:
                          psfs=body.get("psfs"), hoos12=body.get("hoos12"), note=body.get("note"))
     except NotFound:
         return _missing()
-    except InvalidInput as exc:
+    except BadInput as exc:
         return _invalid(exc)
     except ValueError:
         return auth.error(400, "invalid_json",

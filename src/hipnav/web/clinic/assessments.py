@@ -7,20 +7,21 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from hipnav.assessment import assess
-from hipnav.engine import CaseError, parse_case
+from hipnav.bad_input import BadInput
+from hipnav.engine import parse_case
+from hipnav.json_input import decode_json
 from hipnav.reports.document import build_document
 from hipnav.reports.subject import ReportSubject
-from hipnav.store import Actor, InvalidInput, NotFound
+from hipnav.store import Actor, NotFound
 from hipnav.web.clinic import auth
 from hipnav.web.clinic.clients import not_found
 from hipnav.web.clinic.context import clinic, db
-from hipnav.web.forms import FormError, parse_state
+from hipnav.web.forms import parse_state
 from hipnav.web.site import Site
 
 MAX_IMPORT_BYTES = 60_000
@@ -34,11 +35,7 @@ def assess_case(site: Site, raw: object) -> tuple[dict[str, Any], dict[str, Any]
 
 def _state_case(request: Request) -> dict[str, Any]:
     site: Site = request.app.state.site
-    try:
-        state = parse_state(request.query_params.multi_items(), site.kb, site.body_map)
-    except FormError as exc:
-        raise HTTPException(400, f"This link is not complete ({exc.field}: {exc.message}).") from None
-    return state.raw_case(site.body_map)
+    return parse_state(request.query_params.multi_items(), site.kb, site.body_map).raw_case(site.body_map)
 
 
 # -- downloads ---------------------------------------------------------------------------------
@@ -130,17 +127,11 @@ async def import_case(request: Request) -> Response:
         text = data.decode("utf-8", errors="replace") if data else text
     error = None
     try:
-        if len(text) > MAX_IMPORT_BYTES:
-            raise CaseError("case", "is too large")
-        raw = json.loads(text)
+        raw = decode_json(text, field="case", max_bytes=MAX_IMPORT_BYTES)
         case, doc = await db(assess_case, c.site, raw)
         saved = await db(c.store.assessments.save, who.actor, cid, case, doc, source="import")
-    except json.JSONDecodeError as exc:
-        error = f"This is not valid JSON ({exc.msg}, line {exc.lineno})."
-    except CaseError as exc:
+    except BadInput as exc:
         error = f"The case was refused: {exc}"
-    except InvalidInput as exc:
-        error = str(exc)
     except NotFound:
         raise not_found() from None
     if error:
@@ -168,17 +159,13 @@ async def save_result(request: Request) -> Response:
             cid = created.id
         case, doc = await db(assess_case, c.site, raw)
         saved = await db(c.store.assessments.save, who.actor, cid, case, doc, source="web")
-    except InvalidInput as exc:
+    except BadInput as exc:
         clients = await db(c.store.clients.list, who.actor)
         return c.render(request, "clinic/save_result.html", status_code=400, clients=clients,
-                        query=request.url.query, error=str(exc).split(": ", 1)[-1])
+                        query=request.url.query, error=exc.message)
     except NotFound:
         raise not_found() from None
     return RedirectResponse(f"/clinic/assessments/{saved.id}", status_code=303)
-
-
-def json_error(exc: CaseError) -> JSONResponse:
-    return auth.error(422, "invalid_case", str(exc), exc.field)
 
 
 routes = [

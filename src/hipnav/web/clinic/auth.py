@@ -21,11 +21,12 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.responses import RedirectResponse, Response
 
 from hipnav.store import Account
 from hipnav.store.web_sessions import SESSION_LIFETIME, SignedIn
 from hipnav.web.clinic.context import clinic, db
+from hipnav.web.errors import json_error
 
 COOKIE = "hipnav_session"
 PRE_COOKIE = "hipnav_form"
@@ -135,8 +136,9 @@ def api(handler: Handler) -> Handler:
     return wrapped
 
 
-def error(status: int, code: str, message: str, field: str | None = None) -> JSONResponse:
-    return JSONResponse({"error": code, "field": field, "message": message}, status_code=status)
+def error(status: int, code: str, message: str, field: str | None = None) -> Response:
+    """A JSON error of the clinic API (the one shape, ``hipnav.web.errors``)."""
+    return json_error(status, code, field, message)
 
 
 def me(request: Request) -> SignedIn:

@@ -11,7 +11,8 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from hipnav.store import InvalidInput, NotFound
+from hipnav.bad_input import BadInput
+from hipnav.store import NotFound
 from hipnav.store.clients import EDITABLE
 from hipnav.store.schema import SEXES
 from hipnav.web.clinic import auth, chart
@@ -57,9 +58,9 @@ async def client_new(request: Request) -> Response:
     values = _fields(auth.form_of(request))
     try:
         created = await db(clinic(request).store.clients.create, who.actor, **values)
-    except InvalidInput as exc:
+    except BadInput as exc:
         return clinic(request).render(request, "clinic/client_form.html", status_code=400, client=None,
-                                      values=values, errors={exc.field: str(exc).split(": ", 1)[-1]},
+                                      values=values, errors={exc.field: exc.message},
                                       sexes=SEXES)
     return RedirectResponse(f"/clinic/clients/{created.id}", status_code=303)
 
@@ -90,9 +91,9 @@ async def client_edit(request: Request) -> Response:
     values = _fields(auth.form_of(request))
     try:
         await db(store.clients.update, who.actor, cid, **values)
-    except InvalidInput as exc:
+    except BadInput as exc:
         return clinic(request).render(request, "clinic/client_form.html", status_code=400, client=client,
-                                      values=values, errors={exc.field: str(exc).split(": ", 1)[-1]},
+                                      values=values, errors={exc.field: exc.message},
                                       sexes=SEXES)
     except NotFound:
         raise not_found() from None

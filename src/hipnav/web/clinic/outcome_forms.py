@@ -9,10 +9,11 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
+from hipnav.bad_input import BadInput
 from hipnav.outcomes.hoos12 import FUNCTION_STEM, ITEMS, PAIN_STEM, SCALE_NAMES, SCALES
 from hipnav.outcomes.psfs import ANCHORS as PSFS_ANCHORS
 from hipnav.outcomes.psfs import MAX_ACTIVITIES
-from hipnav.store import InvalidInput, NotFound
+from hipnav.store import NotFound
 from hipnav.web.clinic import auth
 from hipnav.web.clinic.clients import not_found, owned_client
 from hipnav.web.clinic.context import clinic, db
@@ -65,8 +66,8 @@ async def visit_new(request: Request) -> Response:
     else:
         try:
             await db(store.visits.record, who.actor, cid, args.pop("visit_date"), **args)
-        except InvalidInput as exc:
-            errors[exc.field] = str(exc).split(": ", 1)[-1]
+        except BadInput as exc:
+            errors[exc.field] = exc.message
         except NotFound:
             raise not_found() from None
     if errors:

@@ -6,7 +6,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from hipnav.store import Account, InvalidInput
+from hipnav.bad_input import BadInput
+from hipnav.store import Account
 from hipnav.store.audit import DENIED, FAILED, OK, THROTTLED
 from hipnav.web.clinic import auth
 from hipnav.web.clinic.context import clinic, db
@@ -80,7 +81,7 @@ async def setup(request: Request) -> Response:
     try:
         account = await db(store.accounts.create, None, username, str(form.get("password") or ""),
                            display_name=str(form.get("display_name") or ""))
-    except InvalidInput as exc:
+    except BadInput as exc:
         return await _form_page(request, "clinic/setup.html", status_code=400, error=str(exc),
                                 username=username)
     response = RedirectResponse("/clinic/clients", status_code=303)
