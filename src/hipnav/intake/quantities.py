@@ -215,23 +215,30 @@ class Quantities:
         if post == "ago":
             if _ELSEWHERE.search(sentence):
                 return None   # "I had an injection two weeks ago": not the pain's start
+            if not painful and self._after_activity(text, start, m.start()):
+                return None   # "I started running again three months ago": the running's
             return Reading("duration_weeks", value, m.start(), m.end(), "started ... ago")
         if post in ("earlier", "before", "prior", "previously"):
             if any(re.search(rf"\b{re.escape(w)}\b", sentence) for w in self.rules.onset_words):
                 return Reading("duration_weeks", value, m.start(), m.end(), "began ... earlier")
             return None
         if post == "later":
-            return Reading("duration_weeks", value, m.start(), m.end(), "later") if painful else None
+            return None   # "a week later": counted from some event, not from today
         if post in ("of", "history", "hx"):
             if _OF_PAIN.match(text, m.end()):
                 return Reading("duration_weeks", value, m.start(), m.end(), "... of pain")
             return None
         if pre and pre[0] in ("for", "over", "past", "last", "the") and painful:
-            if any(0 <= m.start() - e <= 40 and not _PAIN_WORD.search(text, e, m.start())
-                   for e in self._activity_ends):
+            if self._after_activity(text, start, m.start(), 40):
                 return None   # "running 100 km a week for three years": the running's
             return Reading("duration_weeks", value, m.start(), m.end(), "for ...")
         return None
+
+    def _after_activity(self, text: str, sentence_start: int, pos: int, reach: int = 80) -> bool:
+        """An activity is named shortly before ``pos`` in its sentence, with no pain word
+        between: a length there is the activity's ("running ... for three years")."""
+        return any(sentence_start <= e <= pos and pos - e <= reach
+                   and not _PAIN_WORD.search(text, e, pos) for e in self._activity_ends)
 
     def _pain(self, text: str) -> Iterator[Reading]:
         for m in self.pain.finditer(text):
