@@ -9,6 +9,7 @@ knowledge base accepts (vocabulary).
 from __future__ import annotations
 
 import functools
+import re
 from typing import TYPE_CHECKING
 
 from hipnav.intake import person
@@ -36,11 +37,17 @@ def _tools() -> tuple[Composer, Quantities]:
     return Composer(rules), Quantities(rules)
 
 
+#: "I've had it for a year", "having this for weeks": "it" is the complaint being described.
+_HAD_IT = re.compile(r"\b(?:had|have had|'ve had|having|has had|'s had) (?:it|this|them|these)\b",
+                     re.IGNORECASE)
+
+
 def _painful_sentences(doc: Doc) -> list[tuple[int, int, bool]]:
     """(start, end, speaks of a symptom) for each sentence, in characters."""
     marked = {span.sent.start_char for span in doc.spans[GROUP]
               if span.label_ in _symptom_labels()}
-    return [(s.start_char, s.end_char, s.start_char in marked) for s in doc.sents]
+    return [(s.start_char, s.end_char,
+             s.start_char in marked or _HAD_IT.search(s.text) is not None) for s in doc.sents]
 
 
 @functools.lru_cache(maxsize=1)

@@ -61,7 +61,8 @@ class Quantities:
                 r"more\s+than|at\s+least|some)\s+")
         self.duration = re.compile(
             rf"(?<![\w/])(?P<pre>(?:for|over|during|in|of|past|last|the)\s+(?:the\s+)?(?:past\s+|last\s+|previous\s+)?)?"
-            rf"(?:{lead})*(?P<amt>{amount})\s*(?:-\s*)?{unit}"
+            rf"(?:{lead})*(?:(?P<lo>{_NUM}|{word_alt})\s*(?:-|to|or)\s*(?=\S+\s*-?\s*(?:days?|weeks?|wks?|months?|mths?|mos?|years?|yrs?)\b))?"
+            rf"(?P<amt>{amount})\s*(?:-\s*)?{unit}"
             rf"(?P<post>\s+(?:ago|earlier|before|prior|previously|later|of|history|hx|or\s+(?:so|two|three|\d+)))?(?!\w)",
             re.IGNORECASE)
         self.half = re.compile(
@@ -203,6 +204,9 @@ class Quantities:
             return None
         if re.search(r"and\s+a\s+half", m.group("amt"), re.IGNORECASE):
             n += 0.5
+        lo = self._number(m.group("lo")) if m.group("lo") else None
+        if lo is not None and 0 < lo < n:
+            n = (lo + n) / 2   # "3-4 weeks", "two to three months": the middle (rulebook 4)
         weeks = n * self._unit(m.group("u"))
         pre = (m.group("pre") or "").lower().split()
         post = (m.group("post") or "").strip().lower()
