@@ -47,11 +47,20 @@ def test_no_age_read(text: str) -> None:
 
 
 def test_someone_elses_age_is_kept_but_not_used() -> None:
-    result = extract("My 4 year old son has a limp and I am 38.")
-    assert result.age == 38
+    result = extract("I am 38 and my hip hurts. My 70-year-old mother has the same pain.")
+    assert result.age == 38 and result.sex is None
     aside = [s for s in result.person_spans if not s.used]
     assert {s.field for s in aside} == {"age", "sex"}
     assert all(s.why.startswith("someone else") for s in aside)
+
+
+def test_a_parent_describing_their_child_describes_the_child() -> None:
+    # NHS "limping in children" pages are written for parents: the child is the subject.
+    result = extract("My 4 year old son has been limping for two weeks and won't put weight "
+                     "on his left leg. My husband has back pain.")
+    assert (result.age, result.sex) == (4, "male")
+    assert result.findings["limp"] is True and result.findings["duration_weeks"] == 2
+    assert "loc_low_back" not in result.findings   # the husband's
 
 
 def test_profile_reads_the_five_basics() -> None:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from hipnav.intake.model import Span
+from hipnav.intake.person import subject
 from hipnav.intake.rules import LexRule, Rules
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -82,6 +83,7 @@ def _targets(doc: Doc, group: str, breaks: frozenset[str]) -> list[Target]:
         sent_of.append(sent)
         sentence_text[sent] = (sentence_text[sent][0], tok.idx + len(tok.text))
     text = doc.text
+    child = subject(text)   # a parent describing their child: the child is the subject
     questions = {n for n, (a, b) in sentence_text.items()
                  if text[a:b].rstrip().endswith("?") and _QUESTION_START.match(text[a:b])}
     out = []
@@ -94,6 +96,8 @@ def _targets(doc: Doc, group: str, breaks: frozenset[str]) -> list[Target]:
                          + len(doc[mod.modifier_span[1] - 1].text)]
             if cat == "NEGATED_EXISTENCE":
                 negated = words
+            elif cat == "FAMILY" and child and child in words.lower().split():
+                continue
             elif cat in _SET_ASIDE and aside is None:
                 aside = f"{_SET_ASIDE[cat]} ('{words}')"
         if aside is None and sent_of[span.start] in questions:

@@ -73,13 +73,17 @@ def _set_aside(doc: Doc, start: int, end: int) -> str | None:
     tokens = doc.char_span(start, end, alignment_mode="expand")
     if tokens is None or doc._.context_graph is None:
         return None
+    child = person.subject(doc.text)
     for mod in doc._.context_graph.modifiers:
         lo, hi = mod.scope_span
         m_lo, m_hi = mod.modifier_span
         if mod.direction in ("TERMINATE", "PSEUDO") or m_lo < tokens.end and tokens.start < m_hi:
             continue
+        words = doc[m_lo:m_hi].text
+        if mod.category == "FAMILY" and child and child in words.lower().split():
+            continue   # the parent's own child is the person described
         if lo < tokens.end and tokens.start < hi and mod.category in _ASIDE:
-            return f"{_ASIDE[mod.category]} ('{doc[m_lo:m_hi].text}')"
+            return f"{_ASIDE[mod.category]} ('{words}')"
     return None
 
 
@@ -132,6 +136,14 @@ def _resolve(spans: list[Span]) -> tuple[dict[str, Value], list[Span]]:
            for s in checked):
         checked = [s for s in checked if not (s.finding == "paresthesia_leg" and s.value is True
                                               and s.why == "stated" and s.used)]
+    # "Failed to improve" is the KB's "after six weeks of rest or treatment": a complaint
+    # stated to be younger than that has not had the time (NICE CKS: review at six weeks).
+    weeks = [float(s.value) for s in checked if s.used and s.finding == "duration_weeks"]
+    if weeks and max(weeks) < 6:
+        checked = [Span(s.finding, s.value, s.start, s.end, s.text,
+                        f"under six weeks of pain ({max(weeks):g})", used=False)
+                   if s.used and s.finding == "not_improving" and s.value is True else s
+                   for s in checked]
     values: dict[str, list[Value]] = {}
     for s in checked:
         if s.used:

@@ -71,6 +71,23 @@ _PRONOUN = re.compile(r"\b(?:(?P<f>she|her|hers|herself)|(?P<m>he|his|him|himsel
                       re.IGNORECASE)
 
 
+#: A parent's description of their child: "My 13-year-old son has been limping", "our
+#: little girl". The child is then the person described, not "someone else".
+_CHILD = re.compile(
+    r"\b(?:my|our)\s+(?:(?:\d{1,2}|[a-z]+)[\s-]*(?:years?|yrs?|months?)?[\s-]*old\s+|little\s+|"
+    r"young\s+|youngest\s+|eldest\s+|oldest\s+)?(?P<who>son|daughter|child|kid|boy|girl|toddler)\b",
+    re.IGNORECASE)
+#: How far into a text the child must be named to be its subject (the opening lines).
+SUBJECT_WITHIN = 300
+
+
+def subject(text: str) -> str | None:
+    """The relation word ("son", "daughter", ...) when ``text`` opens as a parent's
+    description of their child, else None (the writer describes themselves)."""
+    m = _CHILD.search(text, 0, SUBJECT_WITHIN)
+    return m.group("who").lower() if m else None
+
+
 @dataclass(frozen=True)
 class Said:
     """Age (years) or sex ("female"/"male") read from the text, with the words behind it."""
@@ -85,11 +102,12 @@ class Said:
 
 def read(text: str) -> Iterator[Said]:
     """Every age and sex statement of ``text``, in text order (someone else's not usable)."""
+    child = subject(text)
     for m in _AGE.finditer(text):
         raw = m.group("age") or m.group("age2") or m.group("age3") or m.group("age4")
         age = _WORDS[raw.lower()] if raw.lower() in _WORDS else float(raw)
         who = (m.group("who") or "").lower()
-        other = bool(m.group("own")) or who in _OTHERS
+        other = (bool(m.group("own")) or who in _OTHERS) and not (child and who == child)
         if not 0 <= age <= 120:
             continue
         why = "someone else's age" if other else "age"
