@@ -179,6 +179,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="only the descriptions of this half (id parity: even development, "
                         "odd held-out)")
     parser.add_argument("--top", type=int, default=10, help="most frequent errors shown")
+    parser.add_argument("--pool", action="store_true",
+                        help="score all files together (one set of figures)")
     parser.add_argument("-v", action="store_true", help="list every error")
     parser.add_argument("--final", action="store_true",
                         help="allow errors of the held-out half to be shown (final report only)")
@@ -188,11 +190,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error("-v on the held-out half needs --final: its errors are not read while tuning")
     from hipnav.intake.extractor import extract
 
-    for path in args.files:
-        rows = [r for r in examples(path) if r[1].strip()
+    groups = [args.files] if args.pool else [[path] for path in args.files]
+    for paths in groups:
+        rows = [r for path in paths for r in examples(path) if r[1].strip()
                 and (args.half is None or half(r[0]) == args.half)]
         s = score(rows, lambda text: extract(text).findings)
-        title = f"{path} ({args.half} half, {len(rows)} texts)" if args.half else f"{path}"
+        title = " + ".join(str(p) for p in paths)
+        title += f" ({args.half} half, {len(rows)} texts)" if args.half else f" ({len(rows)} texts)"
         print(report(s, title, show_errors, args.top))
         if args.v:
             print("\n".join(f"  {e}" for e in s.errors))

@@ -144,6 +144,12 @@ def _resolve(spans: list[Span]) -> tuple[dict[str, Value], list[Span]]:
                         f"under six weeks of pain ({max(weeks):g})", used=False)
                    if s.used and s.finding == "not_improving" and s.value is True else s
                    for s in checked]
+    # A measured temperature of 38 C or more is a fever (NICE NG143: fever is 38 C or above).
+    hot = [s for s in checked if s.used and s.finding == "exam_temperature_c"
+           and isinstance(s.value, float) and s.value >= 38.0]
+    if hot:
+        checked.append(Span("fever", True, hot[0].start, hot[0].end, hot[0].text,
+                            f"temperature {hot[0].value:g} C (38 C or more)"))
     values: dict[str, list[Value]] = {}
     for s in checked:
         if s.used:
