@@ -101,7 +101,7 @@ def test_cli_json_lines_with_bad_lines_goes_on() -> None:
     assert out[6]["findings"] == {}
     assert out[7]["findings"]["agg_sitting"] is True
     assert out[8]["findings"] == {"exam_slr": False, "exam_fadir": True,
-                                  "exam_temperature_c": 38.4}
+                                  "exam_temperature_c": 38.4, "fever": True}
 
 
 def test_cli_undecodable_bytes_and_missing_file(tmp_path: Path) -> None:
