@@ -63,7 +63,8 @@ def _symptom_labels() -> frozenset[str]:
 
 def _activity_ends(doc: Doc) -> list[int]:
     """Character ends of activity mentions ("running ... for three years" is not the pain's)."""
-    labels = {r.label for r in load_rules().lexicon if r.kind == "activity"}
+    labels = {r.label for r in load_rules().lexicon
+              if r.kind == "activity" or "onset_after_training_increase" in r.ids}
     return [s.end_char for s in doc.spans[GROUP] if s.label_ in labels]
 
 

@@ -219,7 +219,7 @@ class Quantities:
         if post == "ago":
             if _ELSEWHERE.search(sentence):
                 return None   # "I had an injection two weeks ago": not the pain's start
-            if not painful and self._after_activity(text, start, m.start()):
+            if self._after_activity(text, start, m.start(), 80 if not painful else 30):
                 return None   # "I started running again three months ago": the running's
             return Reading("duration_weeks", value, m.start(), m.end(), "started ... ago")
         if post in ("earlier", "before", "prior", "previously"):
@@ -242,7 +242,8 @@ class Quantities:
         """An activity is named shortly before ``pos`` in its sentence, with no pain word
         between: a length there is the activity's ("running ... for three years")."""
         return any(sentence_start <= e <= pos and pos - e <= reach
-                   and not _PAIN_WORD.search(text, e, pos) for e in self._activity_ends)
+                   and not _PAIN_WORD.search(text, e, pos) and "," not in text[e:pos]
+                   for e in self._activity_ends)
 
     def _pain(self, text: str) -> Iterator[Reading]:
         for m in self.pain.finditer(text):
