@@ -1,8 +1,10 @@
 """Micro precision and recall of hipnav intake against findings encoded by hand.
 
-Floors from issue 5: on the dev vignettes' narratives precision >= 0.90 and recall >= 0.75;
-on the lay descriptions precision >= 0.85 and recall >= 0.65. A true/false value must match.
-The same figures: ``python -m hipnav.intake.evaluate ../shared/vignettes/dev.jsonl ...``.
+Floors are what the extractor honestly reaches (issue 14 raised them to the figures measured
+on its final commit; the issue's own targets are higher and are not all met, see
+docs/intake.md). A true/false value must match. The same figures:
+``python -m hipnav.intake.evaluate ../shared/vignettes/dev.jsonl ...``; ``lay-dev-2.jsonl``
+is split by id parity (:func:`hipnav.intake.evaluate.half`).
 """
 
 from __future__ import annotations
@@ -12,32 +14,50 @@ from pathlib import Path
 import pytest
 
 from hipnav.intake import extract
-from hipnav.intake.evaluate import examples, same, score
+from hipnav.intake.evaluate import RED_FLAGS, examples, half, same, score
 
 SHARED = Path(__file__).resolve().parents[2].parent / "shared" / "vignettes"
 
 
-def _score(name: str):  # noqa: ANN202
+def _rows(name: str, which: str | None = None) -> list[tuple[str, str, dict]]:
     path = SHARED / name
     if not path.exists():
         pytest.skip(f"{path} not found")
-    rows = [r for r in examples(path) if r[1].strip()]
+    rows = [r for r in examples(path) if r[1].strip() and (which is None or half(r[0]) == which)]
     assert rows
-    return score(rows, lambda text: extract(text).findings)
+    return rows
 
 
-def test_dev_narratives() -> None:
-    s = _score("dev.jsonl")
-    print(f"dev: precision {s.precision:.3f}, recall {s.recall:.3f}")
-    assert s.precision >= 0.90, s.errors
-    assert s.recall >= 0.75, s.errors
+def _score(name: str, which: str | None = None):  # noqa: ANN202
+    return score(_rows(name, which), lambda text: extract(text).findings)
 
 
-def test_lay_descriptions() -> None:
-    s = _score("lay-dev.jsonl")
-    print(f"lay-dev: precision {s.precision:.3f}, recall {s.recall:.3f}")
-    assert s.precision >= 0.85, s.errors
-    assert s.recall >= 0.65, s.errors
+@pytest.mark.parametrize(("name", "which", "precision", "recall"), [
+    ("dev.jsonl", None, 0.92, 0.87),
+    ("lay-dev.jsonl", None, 0.88, 0.85),
+    ("dev-2.jsonl", None, 0.82, 0.68),
+    ("lay-dev-2.jsonl", "development", 0.84, 0.62),
+    ("lay-dev-2.jsonl", "held-out", 0.71, 0.48),
+])
+def test_floors(name: str, which: str | None, precision: float, recall: float) -> None:
+    s = _score(name, which)
+    print(f"{name} {which or ''}: precision {s.precision:.3f}, recall {s.recall:.3f}")
+    assert s.precision >= precision, s.errors
+    assert s.recall >= recall, s.errors
+
+
+def test_red_flags_on_all_shared_texts_together() -> None:
+    rows = [r for name in ("lay-dev.jsonl", "lay-dev-2.jsonl", "dev.jsonl", "dev-2.jsonl")
+            for r in _rows(name)]
+    s = score(rows, lambda text: extract(text).findings)
+    tp, got, want = s.by_type()["red flags"]
+    assert {fid for fid in s.by_finding if fid in RED_FLAGS}
+    assert tp / got >= 0.95 and tp / want >= 0.86, (tp, got, want)
+
+
+def test_the_split_is_by_id_parity() -> None:
+    assert half("ly2-04") == "development" and half("ly1-03") == "held-out"
+    assert half("lay-07") == "held-out" and half("no-number") == "development"
 
 
 def test_value_must_match() -> None:
