@@ -116,3 +116,20 @@ def test_every_finding_has_a_short_label_and_a_question_or_description(kb):
         assert f.ask or f.means, f.id
         if f.is_exam and f.type == "bool":
             assert f.how, f"{f.id}: clinician mode shows how each exam test is done"
+
+
+def test_kb_check_reports_the_evidence_weight_resting_on_sources(tmp_path):
+    dev = [str(SHARED / "vignettes/dev.jsonl"), str(SHARED / "vignettes/dev-2.jsonl")]
+    proc = run_hipnav("kb", "check", "--cases", *dev)
+    assert proc.returncode == 0, proc.stderr
+    assert "evidence weight used on 122 cases" in proc.stdout
+    assert "with the comparison published too" in proc.stdout
+    import json
+
+    weight = json.loads(run_hipnav("kb", "check", "--json", "--cases", *dev).stdout)["evidence_weight"]
+    assert weight["cases"] == 122 and weight["weight"] > 0
+    assert 0 <= weight["fully_sourced"] <= weight["pd_sourced"] <= 1
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"format": "hipnav-case/1", "findings": {"loc_moon": true}}\n')
+    proc = run_hipnav("kb", "check", "--cases", str(bad))
+    assert proc.returncode == 2 and "bad.jsonl line 1" in proc.stderr and "loc_moon" in proc.stderr

@@ -2,30 +2,30 @@
 
 Validation happens here, before anything is built, in the spirit of pgmpy's
 ``check_model``: every problem is collected and reported with the file and entry it is in,
-so one run of ``hipnav kb check`` lists everything that needs fixing.
+so one run of ``hipnav kb check`` lists everything that needs fixing. Likelihood ratios stated
+as frequencies are derived here too (:mod:`hipnav.knowledge.derivation`), against the
+default setting's consulters.
 """
 
 from __future__ import annotations
 
 import functools
-import math
 import sys
-from dataclasses import dataclass, field
+from dataclasses import replace
 from pathlib import Path
-from typing import Any, TypeGuard
+from typing import Any
 
-import yaml
-
+from hipnav.knowledge import derivation
+from hipnav.knowledge.conditions import condition_entry, consulter_rates
 from hipnav.knowledge.model import (
-    GRADES,
     Band,
     Cluster,
+    Coexistence,
     Condition,
-    Evidence,
+    ConsulterRate,
     Family,
     Finding,
     KnowledgeBase,
-    Prior,
     Provenance,
     RedFlag,
     Reference,
@@ -33,95 +33,23 @@ from hipnav.knowledge.model import (
     UrgencyLevel,
 )
 from hipnav.knowledge.predicate import Predicate, PredicateError, parse
+from hipnav.knowledge.validation import (
+    KnowledgeError,
+    Problems,
+    collection,
+    is_number,
+    likelihood_ratio,
+    provenance,
+    read_yaml,
+)
+
+__all__ = ["DATA_DIR", "KnowledgeError", "default", "load"]
 
 DATA_DIR = Path(__file__).parent / "data"
-LR_RANGE = (0.01, 100.0)
 
-try:  # the C loader is several times faster; start-up time matters for the CLI
-    _Loader: Any = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover
-    _Loader = yaml.SafeLoader
-
-
-class KnowledgeError(ValueError):
-    """The knowledge base is invalid; ``problems`` lists every problem found."""
-
-    def __init__(self, problems: list[str]) -> None:
-        self.problems = problems
-        shown = "\n  ".join(problems[:50])
-        more = f"\n  ... and {len(problems) - 50} more" if len(problems) > 50 else ""
-        super().__init__(f"{len(problems)} problem(s) in the knowledge base:\n  {shown}{more}")
-
-
-@dataclass
-class _Problems:
-    items: list[str] = field(default_factory=list)
-
-    def add(self, where: str, message: str) -> None:
-        self.items.append(f"{where}: {message}")
-
-
-def _read_yaml(path: Path, problems: _Problems) -> Any:
-    try:
-        return yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        problems.add(path.name, f"not valid YAML: {exc}")
-        return None
-
-
-def _collection(root: Path, folder: str, key: str, problems: _Problems) -> list[tuple[str, dict]]:
-    """Every entry of every ``folder/*.yaml`` under ``key``, with a 'file: id' label."""
-    out: list[tuple[str, dict]] = []
-    seen: dict[str, str] = {}
-    for path in sorted((root / folder).glob("*.yaml")):
-        doc = _read_yaml(path, problems)
-        if doc is None:
-            continue
-        rel = f"{folder}/{path.name}"
-        entries = [doc] if folder == "conditions" else (doc.get(key) if isinstance(doc, dict) else None)
-        if not isinstance(entries, list):
-            problems.add(rel, f"expected a top-level '{key}' list")
-            continue
-        for i, entry in enumerate(entries):
-            if not isinstance(entry, dict) or not isinstance(entry.get("id"), str):
-                problems.add(f"{rel}[{i}]", "each entry must be a mapping with a string 'id'")
-                continue
-            where = f"{rel}: {entry['id']}"
-            if entry["id"] in seen:
-                problems.add(where, f"duplicate id (also in {seen[entry['id']]})")
-                continue
-            seen[entry["id"]] = rel
-            out.append((where, entry))
-    return out
-
-
-def _provenance(raw: dict, where: str, problems: _Problems, references: set[str]) -> Provenance:
-    source, estimate = raw.get("source"), raw.get("estimate")
-    if (source is None) == (estimate is None):
-        problems.add(where, "needs exactly one of 'source' (a reference id) or 'estimate' (a reason)")
-        return Provenance(grade="D", estimate="(missing)")
-    if source is not None:
-        if source not in references:
-            problems.add(where, f"source '{source}' is not a reference id")
-        grade = raw.get("grade")
-        if grade not in GRADES[:3]:
-            problems.add(where, f"a published figure needs grade A, B or C, got {grade!r}")
-            grade = "C"
-        return Provenance(grade=grade, source=source, locator=raw.get("locator"), note=raw.get("note"))
-    if not isinstance(estimate, str) or len(estimate.strip()) < 10:
-        problems.add(where, "an estimate needs a one-line reason")
-    if raw.get("grade", "D") != "D":
-        problems.add(where, "an expert estimate is always grade D")
-    return Provenance(grade="D", estimate=str(estimate), note=raw.get("note"))
-
-
-def _number(raw: Any) -> TypeGuard[float]:
-    return isinstance(raw, int | float) and not isinstance(raw, bool) and math.isfinite(raw)
-
-
-def _references(root: Path, problems: _Problems) -> dict[str, Reference]:
+def _references(root: Path, problems: Problems) -> dict[str, Reference]:
     out: dict[str, Reference] = {}
-    for where, r in _collection(root, "references", "references", problems):
+    for where, r in collection(root, "references", "references", problems):
         for key in ("authors", "title", "journal"):
             if not isinstance(r.get(key), str) or not r[key].strip():
                 problems.add(where, f"'{key}' is required")
@@ -138,7 +66,7 @@ def _references(root: Path, problems: _Problems) -> dict[str, Reference]:
     return out
 
 
-def _bands(raw: Any, where: str, problems: _Problems) -> tuple[Band, ...]:
+def _bands(raw: Any, where: str, problems: Problems) -> tuple[Band, ...]:
     if not isinstance(raw, list) or not raw:
         problems.add(where, "a numeric finding needs a non-empty 'bands' list")
         return ()
@@ -148,7 +76,7 @@ def _bands(raw: Any, where: str, problems: _Problems) -> tuple[Band, ...]:
             problems.add(where, f"band {b!r} needs an id")
             continue
         bounds = {k: b[k] for k in ("gte", "gt", "lt", "lte") if k in b}
-        if any(not _number(v) for v in bounds.values()):
+        if any(not is_number(v) for v in bounds.values()):
             problems.add(where, f"band '{b['id']}' has a non-numeric bound")
             continue
         bands.append(Band(id=b["id"], **bounds))
@@ -163,9 +91,9 @@ def _bands(raw: Any, where: str, problems: _Problems) -> tuple[Band, ...]:
     return tuple(bands)
 
 
-def _findings(root: Path, problems: _Problems, refs: set[str]) -> dict[str, Finding]:
+def _findings(root: Path, problems: Problems, refs: set[str]) -> dict[str, Finding]:
     out: dict[str, Finding] = {}
-    for where, f in _collection(root, "findings", "findings", problems):
+    for where, f in collection(root, "findings", "findings", problems):
         ftype = f.get("type")
         if ftype not in ("bool", "number", "category"):
             problems.add(where, f"type must be bool, number or category, got {ftype!r}")
@@ -177,9 +105,9 @@ def _findings(root: Path, problems: _Problems, refs: set[str]) -> dict[str, Find
         if ftype == "number":
             bands = _bands(f.get("bands"), where, problems)
             for key in ("min", "max"):
-                if not _number(f.get(key)):
+                if not is_number(f.get(key)):
                     problems.add(where, f"a numeric finding needs a numeric '{key}'")
-            bprov = _provenance(
+            bprov = provenance(
                 {"source": f.get("bands_source"), "estimate": f.get("bands_estimate"),
                  "grade": "C" if f.get("bands_source") else "D"},
                 f"{where} (bands)", problems, refs,
@@ -188,13 +116,14 @@ def _findings(root: Path, problems: _Problems, refs: set[str]) -> dict[str, Find
         if ftype == "category" and not values:
             problems.add(where, "a category finding needs 'values'")
         fid = sys.intern(f["id"])  # one string object per id (see predicate.parse)
-        out[fid] = Finding(
+        finding = Finding(
             id=fid, type=ftype, group=str(f.get("group", "history")), ask=f.get("ask"),
             means=f.get("means"), how=f.get("how"), label=f.get("label"), unit=f.get("unit"),
             family=f.get("family"), implies=tuple(f.get("implies") or ()),
             min=f.get("min"), max=f.get("max"), bands=bands, values=values,
             bands_provenance=bprov,
         )
+        out[fid] = replace(finding, unaffected=_unaffected(f, finding, where, problems))
     for finding in out.values():
         for other in finding.implies:
             if other not in out or out[other].type != "bool" or finding.type != "bool":
@@ -202,11 +131,25 @@ def _findings(root: Path, problems: _Problems, refs: set[str]) -> dict[str, Find
     return out
 
 
-def _age_mix(settings: list[dict[str, Any]], findings: dict[str, Finding], problems: _Problems,
+def _unaffected(raw: dict, finding: Finding, where: str, problems: Problems) -> str | None:
+    """The state a condition that does not list the finding leaves it in (see Finding)."""
+    unlisted = raw.get("unlisted")
+    if unlisted is not None and unlisted != "no_information":
+        problems.add(f"{where} unlisted", f"the only value is 'no_information', got {unlisted!r}")
+    if "unaffected" in raw:
+        if finding.type == "bool" or raw["unaffected"] not in finding.states or unlisted is not None:
+            problems.add(f"{where} unaffected", f"names one of {list(finding.states)} of a numeric or "
+                         "category finding (a yes/no finding's is 'no'), without 'unlisted'")
+            return None
+        return str(raw["unaffected"])
+    return "no" if finding.type == "bool" and unlisted is None else None
+
+
+def _age_mix(settings: list[dict[str, Any]], findings: dict[str, Finding], problems: Problems,
              refs: set[str]) -> tuple[dict[str, dict[str, float]], dict[str, Provenance]]:
     """Each setting's consulters by age band: optional, but then over every band, summing to 1."""
     mixes: dict[str, dict[str, float]] = {}
-    provenance: dict[str, Provenance] = {}
+    provs: dict[str, Provenance] = {}
     bands = set(findings["age"].states) if "age" in findings else set()
     for setting in settings:
         mix = setting.get("age_mix")
@@ -214,7 +157,7 @@ def _age_mix(settings: list[dict[str, Any]], findings: dict[str, Finding], probl
             continue
         where = f"meta.yaml: settings.{setting.get('id')}.age_mix"
         if (not isinstance(mix, dict) or set(mix) != bands
-                or not all(_number(v) and v >= 0 for v in mix.values())
+                or not all(is_number(v) and v >= 0 for v in mix.values())
                 or abs(sum(mix.values()) - 1) > 0.02):
             problems.add(where, f"needs a share (>= 0) for each age band {sorted(bands)}, summing to 1")
             continue
@@ -222,101 +165,80 @@ def _age_mix(settings: list[dict[str, Any]], findings: dict[str, Finding], probl
         prov = {"source": setting.get("age_mix_source"), "estimate": setting.get("age_mix_estimate")}
         if "age_mix_grade" in setting:
             prov["grade"] = setting["age_mix_grade"]
-        provenance[setting["id"]] = _provenance(prov, where, problems, refs)
-    return mixes, provenance
+        provs[setting["id"]] = provenance(prov, where, problems, refs)
+    return mixes, provs
 
 
-def _lr(value: Any, where: str, problems: _Problems) -> float:
-    if not _number(value) or not LR_RANGE[0] <= value <= LR_RANGE[1]:
-        problems.add(where, f"likelihood ratio must be a number in {list(LR_RANGE)}, got {value!r}")
-        return 1.0
-    return float(value)
-
-
-def _evidence(cond: str, raw: Any, where: str, problems: _Problems,
-              findings: dict[str, Finding], refs: set[str]) -> Evidence | None:
-    if not isinstance(raw, dict) or "finding" not in raw:
-        problems.add(where, "each evidence entry needs a 'finding'")
-        return None
-    fid = raw["finding"]
-    where = f"{where} ({fid})"
-    finding = findings.get(fid)
-    if finding is None:
-        problems.add(where, f"unknown finding '{fid}'")
-        return None
-    prov = _provenance(raw, where, problems, refs)
-    lr: dict[str, float] = {}
-    sens: float | None = None
-    spec: float | None = None
-    if finding.type == "bool":
-        if "sens" in raw or "spec" in raw:
-            s_raw, p_raw = raw.get("sens"), raw.get("spec")
-            if not (_number(s_raw) and _number(p_raw) and 0 < s_raw < 1 and 0 < p_raw < 1):
-                problems.add(where, f"sens and spec must both lie in (0, 1), got {s_raw!r}, {p_raw!r}")
-                return None
-            sens, spec = float(s_raw), float(p_raw)
-            if "lr_pos" in raw or "lr_neg" in raw:
-                problems.add(where, "give sens/spec or lr_pos/lr_neg, not both")
-            lr = {"yes": _lr(round(sens / (1 - spec), 6), where, problems),
-                  "no": _lr(round((1 - sens) / spec, 6), where, problems)}
-        else:
-            if "lr_pos" not in raw and "lr_neg" not in raw:
-                problems.add(where, "a bool finding needs lr_pos and/or lr_neg, or sens and spec")
-            if "lr_pos" in raw:
-                lr["yes"] = _lr(raw["lr_pos"], f"{where} lr_pos", problems)
-            if "lr_neg" in raw:
-                lr["no"] = _lr(raw["lr_neg"], f"{where} lr_neg", problems)
-    else:
-        key = "lr_by_band" if finding.type == "number" else "lr_by_value"
-        table = raw.get(key)
-        if not isinstance(table, dict) or not table:
-            problems.add(where, f"a {finding.type} finding needs '{key}'")
-            return None
-        for state, value in table.items():
-            if state not in finding.states:
-                problems.add(where, f"'{state}' is not one of {list(finding.states)}")
-                continue
-            lr[state] = _lr(value, f"{where} {state}", problems)
-    return Evidence(condition=cond, finding=fid, lr=lr, provenance=prov, sens=sens, spec=spec)
-
-
-def _conditions(root: Path, problems: _Problems, findings: dict[str, Finding], refs: set[str],
-                settings: dict[str, str], levels: set[str]) -> dict[str, Condition]:
-    out: dict[str, Condition] = {}
-    for where, c in _collection(root, "conditions", "conditions", problems):
+def _conditions(root: Path, problems: Problems, findings: dict[str, Finding], refs: set[str],
+                settings: dict[str, str], levels: set[str]) -> list[tuple[Condition, list]]:
+    """Each condition as stated (priors, published accuracy) with its frequencies, whose
+    likelihood ratios are derived once every condition is read (they depend on the case mix)."""
+    out = []
+    for where, c in collection(root, "conditions", "conditions", problems):
         if c.get("typical_urgency") not in levels:
             problems.add(where, f"typical_urgency must be one of {sorted(levels)}")
-        priors: dict[str, Prior] = {}
-        raw_priors: dict[str, Any] = c["priors"] if isinstance(c.get("priors"), dict) else {}
-        for setting in settings:
-            p = raw_priors.get(setting)
-            if not isinstance(p, dict) or not _number(p.get("p")) or not 0 < p["p"] < 1:
-                problems.add(where, f"priors.{setting} needs a probability 'p' in (0, 1)")
-                continue
-            priors[setting] = Prior(p=float(p["p"]),
-                                    provenance=_provenance(p, f"{where} priors.{setting}", problems, refs))
-        for extra in set(raw_priors) - set(settings):
-            problems.add(where, f"priors.{extra} is not a setting ({sorted(settings)})")
-        evidence = []
-        seen: set[str] = set()
-        for i, raw in enumerate(c.get("evidence") or []):
-            ev = _evidence(c["id"], raw, f"{where} evidence[{i}]", problems, findings, refs)
-            if ev is None:
-                continue
-            if ev.finding in seen:
-                problems.add(f"{where} evidence[{i}]", f"'{ev.finding}' is listed twice")
-                continue
-            seen.add(ev.finding)
-            evidence.append(ev)
-        out[c["id"]] = Condition(
+        priors, accuracy, frequencies = condition_entry(where, c, problems, findings, refs, settings)
+        out.append((Condition(
             id=c["id"], name=str(c.get("name", c["id"])),
             plain_name=str(c.get("plain_name") or c.get("name", c["id"])),
-            typical_urgency=str(c.get("typical_urgency")), priors=priors, evidence=tuple(evidence),
-        )
+            typical_urgency=str(c.get("typical_urgency")), priors=priors, evidence=tuple(accuracy),
+            frequencies=tuple(frequencies),
+        ), accuracy))
     return out
 
 
-def _predicate(raw: Any, where: str, problems: _Problems, findings: dict[str, Finding]) -> Predicate | None:
+def _coexistence(settings: list[dict[str, Any]], problems: Problems,
+                 refs: set[str]) -> dict[str, Coexistence]:
+    """Each setting's share of consulters with a second cause (optional; without it a finding a
+    condition does not list says nothing about that condition)."""
+    out = {}
+    for setting in settings:
+        raw = setting.get("coexistence")
+        if raw is None:
+            continue
+        where = f"meta.yaml: settings.{setting.get('id')}.coexistence"
+        if not isinstance(raw, dict) or not is_number(raw.get("p")) or not 0 < raw["p"] < 1:
+            problems.add(where, "needs a share 'p' in (0, 1) with its source or estimate")
+            continue
+        out[setting["id"]] = Coexistence(float(raw["p"]), provenance(raw, where, problems, refs))
+    return out
+
+
+def _derived(stated: list[tuple[Condition, list]], findings: dict[str, Finding],
+             consulters: dict[tuple[str, str], ConsulterRate], coexistence: dict[str, Coexistence],
+             setting: str) -> tuple[dict[str, Condition], dict[str, Any]]:
+    """Every condition with its evidence complete: published accuracy as published, and the
+    likelihood ratios derived from frequencies against ``setting``'s consulters."""
+    facts = [derivation.ConditionFacts(
+        c.id, c.name, c.priors[setting].p, {f.finding: f for f in c.frequencies},
+        {ev.finding: ev for ev in accuracy}) for c, accuracy in stated]
+    share = coexistence[setting].p if setting in coexistence else None
+    sourced = {fid: rate for (fid, s), rate in consulters.items() if s == setting}
+    rates = derivation.base_rates(facts, findings, sourced, share)
+    derived = derivation.derive(facts, findings, rates, setting, share)
+    conditions = {c.id: replace(c, evidence=(*accuracy, *sorted(derived[c.id], key=_finding_order(findings))))
+                  for c, accuracy in stated}
+    return conditions, rates
+
+
+def _age_mixture(stated: list[tuple[Condition, list]], findings: dict[str, Finding],
+                 setting: str) -> dict[str, float] | None:
+    """A setting's consulters by age band as the mixture of the conditions' age distributions
+    (when meta.yaml gives none): the engine divides the age LRs by their mean over it."""
+    if "age" not in findings:
+        return None
+    facts = [derivation.ConditionFacts(c.id, c.name, c.priors[setting].p,
+                                       {f.finding: f for f in c.frequencies}, {ev.finding: ev for ev in acc})
+             for c, acc in stated]
+    return derivation.mixture(facts, derivation.case_mix(facts), findings["age"], None)
+
+
+def _finding_order(findings: dict[str, Finding]) -> Any:
+    order = {fid: i for i, fid in enumerate(findings)}
+    return lambda ev: order[ev.finding]
+
+
+def _predicate(raw: Any, where: str, problems: Problems, findings: dict[str, Finding]) -> Predicate | None:
     try:
         pred = parse(raw, where)
     except PredicateError as exc:
@@ -331,8 +253,8 @@ def _predicate(raw: Any, where: str, problems: _Problems, findings: dict[str, Fi
 def load(root: Path | str | None = None) -> KnowledgeBase:
     """Read and validate the knowledge base; raise :class:`KnowledgeError` listing every problem."""
     root = Path(root) if root is not None else DATA_DIR
-    problems = _Problems()
-    meta = _read_yaml(root / "meta.yaml", problems) or {}
+    problems = Problems()
+    meta = read_yaml(root / "meta.yaml", problems) or {}
     settings = {s["id"]: s["name"] for s in meta.get("settings", [])}
     levels = tuple(UrgencyLevel(u["id"], u["means"]) for u in meta.get("urgency_levels", []))
     level_ids = {u.id for u in levels}
@@ -340,14 +262,20 @@ def load(root: Path | str | None = None) -> KnowledgeBase:
     refs = set(references)
     findings = _findings(root, problems, refs)
     age_mix, age_mix_provenance = _age_mix(meta.get("settings", []), findings, problems, refs)
-    conditions = _conditions(root, problems, findings, refs, settings, level_ids)
+    stated = _conditions(root, problems, findings, refs, settings, level_ids)
+    condition_ids = {c.id for c, _ in stated}
+    consulters = consulter_rates(root, problems, findings, refs, settings)
+    coexistence = _coexistence(meta.get("settings", []), problems, refs)
+    default_setting = str(meta.get("default_setting"))
+    if default_setting not in settings:
+        problems.add("meta.yaml", f"default_setting must be one of {sorted(settings)}")
 
     families: dict[str, Family] = {}
     members: dict[str, list[str]] = {}
     for f in findings.values():
         if f.family:
             members.setdefault(f.family, []).append(f.id)
-    for where, fam in _collection(root, "families", "families", problems):
+    for where, fam in collection(root, "families", "families", problems):
         families[fam["id"]] = Family(fam["id"], str(fam.get("reason", "")),
                                      tuple(members.get(fam["id"], ())))
         if not fam.get("reason"):
@@ -357,18 +285,18 @@ def load(root: Path | str | None = None) -> KnowledgeBase:
             problems.add(f"findings: {ids[0]}", f"family '{fam_id}' is not defined in families/")
 
     clusters: dict[str, Cluster] = {}
-    for where, cl in _collection(root, "clusters", "clusters", problems):
+    for where, cl in collection(root, "clusters", "clusters", problems):
         crit = [_predicate(c, f"{where} criteria[{i}]", problems, findings)
                 for i, c in enumerate(cl.get("criteria") or [])]
         if not crit:
             problems.add(where, "a cluster needs criteria")
         table = cl.get("lr_by_count") or {}
-        lr_by_count = {k: _lr(v, f"{where} lr_by_count[{k}]", problems)
+        lr_by_count = {k: likelihood_ratio(v, f"{where} lr_by_count[{k}]", problems)
                        for k, v in table.items() if isinstance(k, int)}
         if set(lr_by_count) != set(range(len(crit) + 1)):
             problems.add(where, f"lr_by_count needs exactly the counts 0..{len(crit)}")
         for cid in cl.get("conditions") or []:
-            if cid not in conditions:
+            if cid not in condition_ids:
                 problems.add(where, f"unknown condition '{cid}'")
         applies_when = None
         if "applies_when" in cl:
@@ -384,12 +312,12 @@ def load(root: Path | str | None = None) -> KnowledgeBase:
             id=cl["id"], name=str(cl.get("name", cl["id"])),
             conditions=tuple(cl.get("conditions") or ()),
             criteria=tuple(c for c in crit if c is not None), lr_by_count=lr_by_count,
-            provenance=_provenance(cl, where, problems, refs), applies_when=applies_when,
+            provenance=provenance(cl, where, problems, refs), applies_when=applies_when,
             count_estimates=dict(count_estimates),
         )
 
     red_flags: dict[str, RedFlag] = {}
-    for where, rf in _collection(root, "red_flags", "red_flags", problems):
+    for where, rf in collection(root, "red_flags", "red_flags", problems):
         when = _predicate(rf.get("when"), f"{where} when", problems, findings)
         if rf.get("urgency") not in level_ids:
             problems.add(where, f"urgency must be one of {sorted(level_ids)}")
@@ -397,24 +325,24 @@ def load(root: Path | str | None = None) -> KnowledgeBase:
             problems.add(where, "a red flag needs a plain-language 'message'")
         if when is not None:
             red_flags[rf["id"]] = RedFlag(rf["id"], str(rf.get("urgency")), str(rf.get("message")),
-                                          when, _provenance(rf, where, problems, refs))
+                                          when, provenance(rf, where, problems, refs))
 
-    triage_raw = _read_yaml(root / "triage.yaml", problems) if (root / "triage.yaml").exists() else None
+    triage_raw = read_yaml(root / "triage.yaml", problems) if (root / "triage.yaml").exists() else None
     thresholds: dict[str, float] = {}
     tprov: dict[str, Provenance] = {}
     if not isinstance(triage_raw, dict) or not isinstance(triage_raw.get("thresholds"), dict):
         problems.add("triage.yaml", "needs a 'thresholds' mapping")
     else:
         for level, t in triage_raw["thresholds"].items():
-            valid = isinstance(t, dict) and _number(t.get("p")) and 0 < t["p"] < 1
+            valid = isinstance(t, dict) and is_number(t.get("p")) and 0 < t["p"] < 1
             if level not in level_ids or not valid:
                 problems.add("triage.yaml", f"threshold '{level}' needs a level id and a 'p' in (0, 1)")
                 continue
             thresholds[level] = float(t["p"])
-            tprov[level] = _provenance(t, f"triage.yaml {level}", problems, refs)
+            tprov[level] = provenance(t, f"triage.yaml {level}", problems, refs)
 
     screening_path = root / "screening.yaml"
-    screening_raw = _read_yaml(screening_path, problems) if screening_path.exists() else {}
+    screening_raw = read_yaml(screening_path, problems) if screening_path.exists() else {}
     screening = tuple((screening_raw or {}).get("screening_questions") or ())
     for fid in screening:
         if fid not in findings or findings[fid].type != "bool":
@@ -422,12 +350,19 @@ def load(root: Path | str | None = None) -> KnowledgeBase:
 
     if problems.items:
         raise KnowledgeError(problems.items)
+    conditions, rates = _derived(stated, findings, consulters, coexistence, default_setting)
+    for setting in settings:
+        if setting not in age_mix and (mix := _age_mixture(stated, findings, setting)) is not None:
+            age_mix[setting] = mix
+            age_mix_provenance[setting] = Provenance(grade="D", estimate=(
+                "the conditions' own age distributions mixed over the setting's case mix (priors)"))
     return KnowledgeBase(
         version=str(meta.get("version")), settings=settings,
-        default_setting=str(meta.get("default_setting")), urgency_levels=levels,
+        default_setting=default_setting, urgency_levels=levels,
         findings=findings, conditions=conditions, families=families, clusters=clusters,
         red_flags=red_flags, triage=TriagePolicy(thresholds, tprov), references=references,
         screening=screening, age_mix=age_mix, age_mix_provenance=age_mix_provenance,
+        consulters=consulters, coexistence=coexistence, base_rates={default_setting: rates},
     )
 
 

@@ -49,6 +49,8 @@ class Provenance:
     estimate: str | None = None
     locator: str | None = None
     note: str | None = None
+    # seen only on a page quoting the source (a review, a summary), not in the source itself
+    secondary: bool = False
 
     @property
     def is_estimate(self) -> bool:
@@ -99,6 +101,11 @@ class Finding:
     bands: tuple[Band, ...] = ()
     values: tuple[str, ...] = ()
     bands_provenance: Provenance | None = None
+    # The state a condition that does not list this finding leaves it in ("no" for a yes/no
+    # finding, e.g. "normal" for a temperature): the finding then occurs in that condition
+    # only through a coexisting second cause. None: a condition that does not list it says
+    # nothing about it (traits such as age or smoking; complaints common to every cause).
+    unaffected: str | None = None
 
     @property
     def states(self) -> tuple[str, ...]:
@@ -130,8 +137,83 @@ class Finding:
 
 
 @dataclass(frozen=True)
+class Figure:
+    """A published proportion, kept beside the one used (``also:``): the same pair reported by
+    another study, so that a reader sees the spread and a later review can switch."""
+
+    proportions: dict[str, float]
+    provenance: Provenance
+    n: int | None = None
+    population: str | None = None
+
+
+@dataclass(frozen=True)
+class Frequency:
+    """How often a finding occurs in people with a condition: P(state | condition) for every
+    state of the finding, as the literature reports it (or an expert estimate with its reason).
+    Likelihood ratios are derived from these at load (:mod:`hipnav.knowledge.derivation`)."""
+
+    condition: str
+    finding: str
+    proportions: dict[str, float]
+    provenance: Provenance
+    n: int | None = None
+    population: str | None = None
+    also: tuple[Figure, ...] = ()
+
+
+@dataclass(frozen=True)
+class ConsulterRate:
+    """How often a finding occurs among everyone consulting with hip-region pain in a setting,
+    where a study reports it (``consulters/``); otherwise the rate is the mixture of the
+    conditions' own frequencies over the setting's case mix."""
+
+    finding: str
+    setting: str
+    proportions: dict[str, float]
+    provenance: Provenance
+    n: int | None = None
+    population: str | None = None
+
+
+@dataclass(frozen=True)
+class Coexistence:
+    """The share of a setting's consulters with a second cause of their pain besides the one
+    considered: how a finding a condition does not produce can still occur in it."""
+
+    p: float
+    provenance: Provenance
+
+
+@dataclass(frozen=True)
+class BaseRate:
+    """How often each state of a finding occurs among a setting's consulters: the published
+    rate where ``consulters/`` has one, else the mixture; ``mixture`` is always the
+    conditions' own frequencies mixed over the setting's case mix (kb check compares them)."""
+
+    rate: dict[str, float]
+    mixture: dict[str, float] | None
+    sourced: ConsulterRate | None = None
+
+
+@dataclass(frozen=True)
+class Derivation:
+    """How a likelihood ratio was derived from frequencies: P(state | condition) and
+    P(state | everyone else consulting in the setting), and whether each rests on a study."""
+
+    setting: str
+    in_condition: dict[str, float]
+    in_others: dict[str, float]
+    # True: the condition states this frequency; False: the finding is not a feature of the
+    # condition and occurs in it only through a coexisting second cause (see meta.yaml)
+    listed: bool
+    base_sourced: bool  # the consulters' rate in the setting is a published figure
+
+
+@dataclass(frozen=True)
 class Evidence:
-    """One condition-finding pair: a likelihood ratio for each state of the finding."""
+    """One condition-finding pair: a likelihood ratio for each state of the finding, either as
+    published (test accuracy: sens/spec or LRs) or derived from frequencies (``derivation``)."""
 
     condition: str
     finding: str
@@ -139,6 +221,7 @@ class Evidence:
     provenance: Provenance
     sens: float | None = None
     spec: float | None = None
+    derivation: Derivation | None = None
 
     def log_lr(self, state: str) -> float:
         return math.log(self.lr.get(state, 1.0))
@@ -158,6 +241,8 @@ class Condition:
     typical_urgency: str
     priors: dict[str, Prior]
     evidence: tuple[Evidence, ...]
+    # the frequencies the derived part of ``evidence`` comes from, as stated in the data
+    frequencies: tuple[Frequency, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -238,6 +323,12 @@ class KnowledgeBase:
     age_mix: dict[str, dict[str, float]] = field(default_factory=dict)
     age_mix_provenance: dict[str, Provenance] = field(default_factory=dict)
     guides: dict[str, object] = field(default_factory=dict)
+    # Published rates of findings among each setting's consulters, by (finding, setting).
+    consulters: dict[tuple[str, str], ConsulterRate] = field(default_factory=dict)
+    coexistence: dict[str, Coexistence] = field(default_factory=dict)  # by setting
+    # setting -> finding -> its rate among the setting's consulters (those the LRs were
+    # derived against: see hipnav.knowledge.derivation)
+    base_rates: dict[str, dict[str, BaseRate]] = field(default_factory=dict)
 
     def urgency_rank(self, level: str) -> int:
         """0 for the least urgent level, rising with urgency."""
