@@ -56,8 +56,9 @@ def run(args: argparse.Namespace) -> int:
 
 def _weight(kb: KnowledgeBase, files: list[str]) -> WeightShare | None:
     """The evidence weight used on the cases in ``files``, or None (said why) when one is bad."""
+    from hipnav.bad_input import BadInput
     from hipnav.cli.caseio import iter_raw_cases, read_text
-    from hipnav.engine import CaseError, compile_model, parse_case
+    from hipnav.engine import compile_model
     from hipnav.evidence_weight import evidence_weight
 
     cases = []
@@ -69,10 +70,8 @@ def _weight(kb: KnowledgeBase, files: list[str]) -> WeightShare | None:
             return None
         for raw in iter_raw_cases(text):
             try:
-                if raw.error:
-                    raise CaseError("line", raw.error)
-                cases.append(parse_case(raw.data, kb))
-            except CaseError as exc:
+                cases.append(raw.case(kb))
+            except BadInput as exc:
                 print(f"hipnav kb check: {path} line {raw.line}: {exc}", file=sys.stderr)
                 return None
     return evidence_weight(compile_model(kb), cases)
