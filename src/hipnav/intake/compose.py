@@ -44,6 +44,13 @@ _SET_ASIDE = {
     "FAMILY": "about someone else",
     "HISTORICAL": "in the past",
 }
+#: "since he ran a marathon": the activity is the onset event, not what aggravates.
+_SINCE = re.compile(r"\bsince\s+(?:(?:I|he|she|they|we|you)\s+)?(?:\w+\s+){0,2}$", re.IGNORECASE)
+#: "I run five times a week", "ran five to six hours a week": a habit, not an aggravation.
+_HABIT = re.compile(
+    r"^\s+(?:[\w-]+\s+){0,3}?(?:\d+|one|two|three|four|five|six|seven|several|many)"
+    r"(?:\s*(?:-|to|or)\s*\w+)?\s+(?:times?|hours?|miles?|km|kilomet\w+|days?|sessions?)\s+"
+    r"(?:a|per|each|every)\s+(?:week|day|month)\b", re.IGNORECASE)
 _QUESTION_START = re.compile(
     r"^\W*(?:is|are|am|do|does|did|could|can|should|would|will|what|why|how|might|may|"
     r"has|have|any)\b", re.IGNORECASE)
@@ -103,6 +110,8 @@ def _targets(doc: Doc, group: str, breaks: frozenset[str]) -> list[Target]:
         if aside is None and sent_of[span.start] in questions:
             aside = "uncertain (a question)"
         nxt = doc[span.end].lower_ if span.end < len(doc) else ""
+        if nxt.endswith("ly") and span.end + 1 < len(doc):
+            nxt = doc[span.end + 1].lower_   # "settled promptly when he rested"
         out.append(Target(
             label=span.label_, start=span.start, end=span.end,
             char_start=span.start_char, char_end=span.end_char, text=span.text,
@@ -228,6 +237,9 @@ class Composer:
                 return None, ""
             return self._negate(True, t.negated or cue.negated, f"with '{cue.text}'")
         if kind == "activity":
+            if (_SINCE.search(text, max(0, t.char_start - 30), t.char_start)
+                    or _HABIT.match(text[t.char_end:t.char_end + 60])):
+                return None, ""
             cue = _nearest(t, pain + agg + relief, window=ACTIVITY_WINDOW, directed=True)
             if cue is None:
                 return None, ""
