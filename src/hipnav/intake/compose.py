@@ -162,6 +162,7 @@ class Composer:
         self.by_label: dict[str, LexRule] = {r.label: r for r in rules.lexicon}
         self.not_improving = {r.label for r in rules.lexicon
                               if r.ids == ("not_improving",) and r.value}
+        self.pain_word = re.compile(rules.cues["PAIN"], re.IGNORECASE)
 
     def spans(self, doc: Doc, group: str) -> list[Span]:
         """Finding mentions of ``doc``, used or set aside, in text order."""
@@ -169,7 +170,11 @@ class Composer:
         cues: dict[str, list[Target]] = {}
         for t in targets:
             cues.setdefault(t.label, []).append(t)
-        pain = cues.get("CUE_PAIN", [])
+        # A pain word inside another mention ("felt sudden pain", "night pain") still says
+        # the clause speaks of pain (the longest match hides it from the cues).
+        pain = cues.get("CUE_PAIN", []) + [
+            t for t in targets if not t.label.startswith("CUE_") and self.pain_word.search(t.text)]
+        pain.sort(key=lambda t: (t.start, t.end))
         agg = cues.get("CUE_AGG", [])
         relief = cues.get("CUE_RELIEF", [])
         # "fine", "okay": relief said of what precedes ("sitting is fine") unless followed by
@@ -348,6 +353,14 @@ class Composer:
             why = "pain on the left and on the right"
         else:
             why = "both sides"
+        if both is None:
+            # "front of both hips", "both greater trochanters": a place named on both sides
+            both = next((t for t in targets if t.label in self.by_label
+                         and self.by_label[t.label].kind == "location"
+                         and re.search(r"\bboth\b", t.text, re.IGNORECASE)
+                         and t.clause in painful_clauses and not t.negated and not t.set_aside),
+                        None)
+            why = "a place on both sides"
         if both is not None:
             out.append(Span(finding="bilateral", value=True, start=both.char_start,
                             end=both.char_end, text=both.text, why=why))
