@@ -33,11 +33,11 @@ def _score(name: str, which: str | None = None):  # noqa: ANN202
 
 
 @pytest.mark.parametrize(("name", "which", "precision", "recall"), [
-    ("dev.jsonl", None, 0.92, 0.87),
-    ("lay-dev.jsonl", None, 0.88, 0.85),
-    ("dev-2.jsonl", None, 0.82, 0.68),
-    ("lay-dev-2.jsonl", "development", 0.84, 0.62),
-    ("lay-dev-2.jsonl", "held-out", 0.71, 0.48),
+    ("dev.jsonl", None, 0.93, 0.89),
+    ("lay-dev.jsonl", None, 0.88, 0.86),
+    ("dev-2.jsonl", None, 0.84, 0.73),
+    ("lay-dev-2.jsonl", "development", 0.87, 0.66),
+    ("lay-dev-2.jsonl", "held-out", 0.72, 0.49),
 ])
 def test_floors(name: str, which: str | None, precision: float, recall: float) -> None:
     s = _score(name, which)
@@ -52,7 +52,7 @@ def test_red_flags_on_all_shared_texts_together() -> None:
     s = score(rows, lambda text: extract(text).findings)
     tp, got, want = s.by_type()["red flags"]
     assert {fid for fid in s.by_finding if fid in RED_FLAGS}
-    assert tp / got >= 0.95 and tp / want >= 0.86, (tp, got, want)
+    assert tp / got >= 0.95 and tp / want >= 0.90, (tp, got, want)   # issue 14: >= 0.90
 
 
 def test_the_split_is_by_id_parity() -> None:
