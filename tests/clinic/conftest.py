@@ -76,8 +76,8 @@ def free_port() -> int:
 class Server:
     """``hipnav serve`` in a subprocess, on a given database, restartable."""
 
-    def __init__(self, url: str, data_home: Path, workers: int = 1) -> None:
-        self.url, self.data_home, self.workers = url, data_home, workers
+    def __init__(self, url: str, data_home: Path, workers: int = 1, args: tuple[str, ...] = ()) -> None:
+        self.url, self.data_home, self.workers, self.args = url, data_home, workers, args
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.proc: subprocess.Popen[bytes] | None = None
@@ -86,7 +86,8 @@ class Server:
         env = {**os.environ, "HIPNAV_DATABASE_URL": self.url, "XDG_DATA_HOME": str(self.data_home),
                "HIPNAV_SECRET_KEY": SECRET.decode()}
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "hipnav", "serve", "--port", str(self.port), "--workers", str(self.workers)],
+            [sys.executable, "-m", "hipnav", "serve", "--port", str(self.port), "--workers", str(self.workers),
+             *self.args],
             cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:

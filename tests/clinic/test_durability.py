@@ -31,8 +31,10 @@ def test_acknowledged_saves_survive_sigkill(db_url: str, tmp_path: Path) -> None
     lock = threading.Lock()
     stop = threading.Event()
 
+    apis = [ApiClient(server.base).sign_in("ana") for _ in range(WRITERS)]  # one after another
+
     def writer(n: int) -> None:
-        api = ApiClient(server.base).sign_in("ana")
+        api = apis[n]
         i = 0
         while not stop.is_set():
             i += 1

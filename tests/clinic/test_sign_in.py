@@ -25,7 +25,8 @@ def test_session_cookie_is_secure_httponly_and_samesite(app, alice: Actor) -> No
         r = c.post("/clinic/sign-in", data={"csrf_token": csrf_of(page.text), "username": "alice",
                                             "password": PASSWORD}, follow_redirects=False)
     assert r.status_code == 303
-    cookie = next(v for k, v in r.headers.multi_items() if k == "set-cookie" and v.startswith("hipnav_session="))
+    cookie = next(v for k, v in r.headers.multi_items()
+                  if k == "set-cookie" and v.startswith("__Host-hipnav_session="))
     flags = {part.strip().lower() for part in cookie.split(";")}
     assert {"secure", "httponly", "samesite=lax", "path=/"} <= flags
 
@@ -51,7 +52,7 @@ def test_sign_in_is_rate_limited(web: TestClient, store: Store, admin: Actor, al
         r = web.post("/clinic/sign-in", data={"csrf_token": token, "username": "alice", "password": "nope nope!"})
         assert r.status_code == 401
     r = web.post("/clinic/sign-in", data={"csrf_token": token, "username": "alice", "password": PASSWORD})
-    assert r.status_code == 401 and "Too many failed attempts" in r.text
+    assert r.status_code == 429 and "Too many failed attempts" in r.text
     outcomes = [e.outcome for e in store.audit.events(admin) if e.action == "account.signin"]
     assert outcomes.count("failed") == 5 and outcomes[0] == "throttled"
     # other accounts are not locked out by attacks on this one
@@ -78,11 +79,11 @@ def test_every_form_carries_a_csrf_token_and_posts_without_it_fail(web: TestClie
 
 def test_sign_out_ends_the_session(web: TestClient, alice: Actor) -> None:
     token = sign_in(web, "alice")
-    cookie = web.cookies.get("hipnav_session")
+    cookie = web.cookies.get("__Host-hipnav_session")
     web.post("/clinic/sign-out", data={"csrf_token": token})
     assert web.get("/clinic/clients").url.path == "/clinic/sign-in"
     assert cookie
-    replay = web.get("/clinic/clients", headers={"cookie": f"hipnav_session={cookie}"})  # the old cookie
+    replay = web.get("/clinic/clients", headers={"cookie": f"__Host-hipnav_session={cookie}"})  # the old cookie
     assert replay.url.path == "/clinic/sign-in"
 
 
@@ -108,3 +109,65 @@ def test_api_sign_in_needs_json(web: TestClient, alice: Actor) -> None:
     assert web.post("/clinic/api/clients", json={"display_name": "X"}).status_code == 403  # no token
     r = web.post("/clinic/api/clients", json={"display_name": "X"}, headers={"x-csrf-token": r.json()["csrf_token"]})
     assert r.status_code == 201
+
+
+def test_the_host_header_does_not_make_a_request_local(app, alice: Actor) -> None:
+    """Whether plain HTTP is acceptable is decided by the connection (the peer's address,
+    the scheme the server or a trusted proxy saw), never by the Host header a client writes."""
+    for host in ("http://localhost", "http://127.0.0.1", "http://[::1]"):
+        with TestClient(app, base_url=host, client=("203.0.113.50", 40000)) as c:
+            page = c.get("/clinic/sign-in")
+            r = c.post("/clinic/sign-in", data={"csrf_token": csrf_of(page.text), "username": "alice",
+                                                "password": PASSWORD})
+            assert r.status_code == 403 and "secure" in r.text, host
+            r = c.post("/clinic/api/session", json={"username": "alice", "password": PASSWORD})
+            assert r.status_code == 403, host
+    # a browser on the server's own machine, over plain HTTP, whatever Host it sends
+    with TestClient(app, base_url="http://clinic.example", client=("127.0.0.1", 40000)) as c:
+        r = c.post("/clinic/api/session", json={"username": "alice", "password": PASSWORD})
+        assert r.status_code == 200
+
+
+def test_cookies_carry_the_host_prefix_over_https(app, alice: Actor) -> None:
+    """``__Host-`` cookies are sent only to the host that set them, over HTTPS, for the whole
+    site: no sibling domain or plain-HTTP page can plant or overwrite them."""
+    with browser_client(app) as c:
+        page = c.get("/clinic/sign-in")
+        r = c.post("/clinic/sign-in", data={"csrf_token": csrf_of(page.text), "username": "alice",
+                                            "password": PASSWORD}, follow_redirects=False)
+        cookies = [v for k, v in r.headers.multi_items() if k == "set-cookie"]
+        pre = [v for k, v in page.headers.multi_items() if k == "set-cookie"]
+    names = {v.split("=", 1)[0] for v in cookies + pre}
+    assert {"__Host-hipnav_session", "__Host-hipnav_device", "__Host-hipnav_form"} <= names, names
+    for cookie in cookies + pre:
+        flags = {part.strip().lower() for part in cookie.split(";")[1:]}
+        assert "secure" in flags and "path=/" in flags and not any(f.startswith("domain") for f in flags)
+    with browser_client(app) as c:  # the prefixed cookie is the one that signs in
+        sign_in(c, "alice")
+        assert c.get("/clinic/clients").url.path == "/clinic/clients"
+    with TestClient(app, base_url="http://127.0.0.1", client=("127.0.0.1", 40000)) as c:
+        r = c.post("/clinic/api/session", json={"username": "alice", "password": PASSWORD})
+        assert r.status_code == 200 and "hipnav_session" in r.cookies  # plain HTTP on loopback: no prefix
+
+
+def test_an_admin_cannot_change_their_own_password_on_the_accounts_page(web: TestClient, store: Store,
+                                                                        admin: Actor) -> None:
+    token = sign_in(web, "admin")
+    r = web.post(f"/clinic/admin/accounts/{admin.id}", data={"csrf_token": token,
+                                                             "password": "taken over while away"})
+    assert r.status_code == 400 and "current" in r.text.lower()
+    assert store.accounts.authenticate("admin", PASSWORD)
+
+
+def test_wrong_current_passwords_count_under_the_sign_in_limits(web: TestClient, store: Store,
+                                                                alice: Actor) -> None:
+    """A borrowed session cannot be used to guess the password through the change form."""
+    token = sign_in(web, "alice")
+    for n in range(5):
+        r = web.post("/clinic/account", data={"csrf_token": token, "current_password": f"guess {n}",
+                                              "password": "a new passphrase for me"})
+        assert r.status_code == 400 and "current_password" in r.text
+    r = web.post("/clinic/account", data={"csrf_token": token, "current_password": PASSWORD,
+                                          "password": "a new passphrase for me"})
+    assert r.status_code == 429 and "Too many wrong passwords" in r.text
+    assert store.accounts.authenticate("alice", PASSWORD)

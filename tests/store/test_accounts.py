@@ -41,6 +41,9 @@ def test_input_rules(store: Store) -> None:
         store.accounts.create(None, "ok-name", "short")
     assert exc.value.field == "password"
     with pytest.raises(BadInput) as exc:
+        store.accounts.create(None, "ok-name", "Vq7#mZ2!pLx")  # 11 characters, however random
+    assert exc.value.field == "password" and "12" in str(exc.value)
+    with pytest.raises(BadInput) as exc:
         store.accounts.create(None, "bad name!", PASSWORD)
     assert exc.value.field == "username"
 
@@ -57,6 +60,30 @@ def test_deactivated_accounts_cannot_sign_in_and_last_admin_is_kept(store: Store
     assert store.accounts.get(admin.id).role == "practitioner"  # type: ignore[union-attr]
 
 
+WEAK = ["1234567890", "password12", " " * 10,  # the three the review found accepted
+        "123456789012", "password1234", " " * 12, "qwertyuiopas", "iloveyou1234", "1qaz2wsx3edc",
+        "Password2026", "passwordpassword", "alicealice12", "aaaaaaaaaaaaaaaa", "abcdefghijklmnop"]
+
+
+@pytest.mark.parametrize("weak", WEAK)
+def test_common_breached_and_guessable_passwords_are_refused(store: Store, admin: Actor, weak: str) -> None:
+    """At least 12 characters, and not in (or a simple variation of) the 30,000 most common
+    passwords of the breach corpus zxcvbn ships, nor a run, sequence or the account's name."""
+    for attempt in (lambda: store.accounts.create(admin, "alice", weak),
+                    lambda: store.accounts.set_password(admin, admin.id, weak, PASSWORD)):
+        with pytest.raises(BadInput) as exc:
+            attempt()
+        assert exc.value.field == "password"
+    assert store.accounts.authenticate("admin", PASSWORD)
+
+
+def test_passphrases_are_accepted(store: Store, admin: Actor) -> None:
+    for n, good in enumerate(["correct horse battery", "hip clinic on fifth street", "Zq8!vR2#mW5@",
+                              "ünïcödé pässwörd ✓ 2026", "x" * 3 + "a long sentence with no pattern"]):
+        store.accounts.create(admin, f"user{n}", good)
+        assert store.accounts.authenticate(f"user{n}", good)
+
+
 def test_password_changes(store: Store, admin: Actor, alice: Actor) -> None:
     with pytest.raises(BadInput):
         store.accounts.set_password(alice, alice.id, "a new long password", "wrong")
@@ -66,6 +93,16 @@ def test_password_changes(store: Store, admin: Actor, alice: Actor) -> None:
         store.accounts.set_password(alice, admin.id, "taking over the admin")
     store.accounts.set_password(admin, alice.id, "reset by the admin")
     assert store.accounts.authenticate("alice", "reset by the admin")
+
+
+def test_an_admin_changes_their_own_password_only_with_the_current_one(store: Store, admin: Actor) -> None:
+    for current in (None, "", "not the password"):
+        with pytest.raises(BadInput) as exc:
+            store.accounts.set_password(admin, admin.id, "a brand new passphrase", current)
+        assert exc.value.field == "current_password"
+    assert store.accounts.authenticate("admin", PASSWORD)
+    store.accounts.set_password(admin, admin.id, "a brand new passphrase", PASSWORD)
+    assert store.accounts.authenticate("admin", "a brand new passphrase")
 
 
 def test_only_admins_list_accounts(store: Store, admin: Actor, alice: Actor) -> None:

@@ -3,6 +3,12 @@
 Uvicorn's access log is off unless asked for: its lines hold each page's query string, and in
 hipnav the query string is a person's answers. ``--access-log`` turns on a log of method,
 path and status only.
+
+Behind a reverse proxy, ``--forwarded-allow-ips`` names the proxies whose
+``X-Forwarded-For`` and ``X-Forwarded-Proto`` are believed (uvicorn applies them): the
+sign-in limits then count each person's own address, and HTTPS at the proxy counts as
+HTTPS. From any other peer those headers are ignored, so a client cannot choose the address
+it is counted under.
 """
 
 from __future__ import annotations
@@ -19,6 +25,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--host", default=DEFAULT_HOST, help=f"address to listen on (default {DEFAULT_HOST})")
     p.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT})")
     p.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
+    p.add_argument("--forwarded-allow-ips", metavar="IPS", default="",
+                   help="comma-separated addresses (or networks) of reverse proxies whose X-Forwarded-For "
+                        "and X-Forwarded-Proto headers are trusted (default: none)")
     p.add_argument("--access-log", action="store_true",
                    help="log each request's method, path and status (never its query or body)")
     p.set_defaults(run=run)
@@ -48,7 +57,8 @@ def run(args: argparse.Namespace) -> int:
     uvicorn.run("hipnav.web.app:create_app", factory=True, host=args.host, port=args.port,
                 workers=args.workers, access_log=args.access_log,
                 log_level="info" if args.access_log else "warning",
-                server_header=False, proxy_headers=False, log_config=log_config)
+                server_header=False, proxy_headers=bool(args.forwarded_allow_ips),
+                forwarded_allow_ips=args.forwarded_allow_ips or None, log_config=log_config)
     return 0
 
 

@@ -3,7 +3,11 @@
 Passwords are hashed with Argon2id (argon2-cffi's defaults, the RFC 9106 second
 recommended profile); hashes are upgraded on sign-in when those defaults change. A wrong
 name and a wrong password take the same time and give the same answer, so sign-in does not
-reveal which accounts exist.
+reveal which accounts exist. What a new password must be: :mod:`hipnav.store.passwords`.
+
+The very first account is created by whoever sets hipnav up and is an admin; its
+transaction also writes the one row of ``clinic_setup`` (``ON CONFLICT DO NOTHING``), so of
+any number of simultaneous set-ups exactly one commits.
 """
 
 from __future__ import annotations
@@ -15,17 +19,18 @@ from datetime import datetime
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from hipnav.bad_input import BadInput
 from hipnav.store import audit
 from hipnav.store.actor import Actor
-from hipnav.store.database import reading
+from hipnav.store.database import conflict_insert, reading
 from hipnav.store.errors import AccountError, Forbidden, NotFound
-from hipnav.store.schema import ROLES, Practitioner
+from hipnav.store.passwords import check_new_password
+from hipnav.store.schema import ROLES, ClinicSetup, Practitioner, utcnow
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
-MIN_PASSWORD = 10
 _hasher = PasswordHasher()
 # Verified against when the account does not exist, so that case costs the same time.
 _DUMMY_HASH = _hasher.hash("not a real password, only for equal timing")
@@ -48,11 +53,11 @@ def _view(p: Practitioner) -> Account:
     return Account(p.id, p.username, p.display_name, p.role, p.active, p.created_at)
 
 
-def _check_password(password: str) -> None:
-    if len(password) < MIN_PASSWORD:
-        raise BadInput("password", f"must be at least {MIN_PASSWORD} characters")
-    if len(password) > 1024:
-        raise BadInput("password", "is too long")
+def _verify(password_hash: str, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
 
 
 class Accounts:
@@ -72,30 +77,34 @@ class Accounts:
             raise BadInput("username", "2-64 characters: lower-case letters, digits, '.', '_' or '-'")
         if role not in ROLES:
             raise BadInput("role", f"must be one of {', '.join(ROLES)}")
-        _check_password(password)
-        pw_hash = _hasher.hash(password)
-        first = self.count() == 0
+        check_new_password(password, (username, display_name))
+        first = actor is None and self.count() == 0
         if not first:
             self._require_admin(actor, "account.create")
-        with self._sessions.begin() as session:
-            if session.scalar(select(Practitioner.id).where(Practitioner.username == username)):
-                raise AccountError(f"the name '{username}' is taken")
-            p = Practitioner(username=username, display_name=display_name.strip() or username,
-                             role="admin" if first else role, password_hash=pw_hash, active=True)
-            session.add(p)
-            session.flush()
-            audit.add(session, actor or Actor(p.id, p.username, p.role), "account.create",
-                      target_id=p.id)
-            return _view(p)
+        pw_hash = _hasher.hash(password)
+        try:
+            with self._sessions.begin() as session:
+                if first and session.scalar(conflict_insert(session, ClinicSetup).values(
+                        id=1, done_at=utcnow()).on_conflict_do_nothing().returning(ClinicSetup.id)) is None:
+                    raise AccountError("hipnav is set up already: sign in, or ask an admin for an account")
+                if session.scalar(select(Practitioner.id).where(Practitioner.username == username)):
+                    raise AccountError(f"the name '{username}' is taken")
+                p = Practitioner(username=username, display_name=display_name.strip() or username,
+                                 role="admin" if first else role, password_hash=pw_hash, active=True)
+                session.add(p)
+                session.flush()
+                audit.add(session, actor or Actor(p.id, p.username, p.role), "account.create",
+                          target_id=p.id)
+                return _view(p)
+        except IntegrityError:  # the same name created at the same moment by another admin
+            raise AccountError(f"the name '{username}' is taken") from None
 
     def authenticate(self, username: str, password: str) -> Account | None:
         """The account if the name and password match an active account, else None."""
         with reading(self._sessions) as session:
             p = session.scalar(select(Practitioner).where(
                 Practitioner.username == username.strip().lower()))
-            try:
-                _hasher.verify(p.password_hash if p else _DUMMY_HASH, password)
-            except (VerificationError, InvalidHashError):
+            if not _verify(p.password_hash if p else _DUMMY_HASH, password):
                 return None
             if p is None or not p.active:
                 return None
@@ -152,22 +161,28 @@ class Accounts:
 
     def set_password(self, actor: Actor, account_id: str, password: str,
                      current_password: str | None = None) -> None:
-        """An admin resets anyone's password; a practitioner changes their own with the
-        current one."""
-        _check_password(password)
+        """An admin resets another account's password; everyone, admins included, changes
+        their own only with the current one (OWASP ASVS 4.0.3 2.1.6: a stolen session alone
+        must not be enough to take the account over)."""
         own = actor.id == account_id
         if not own:
             self._require_admin(actor, "account.password", account_id)
+        with reading(self._sessions) as session:
+            p = session.get(Practitioner, account_id)
+            if p is None:
+                raise NotFound("no such account")
+            stored, names = p.password_hash, (p.username, p.display_name)
+        if own and not _verify(stored, current_password or ""):
+            audit.AuditLog(self._sessions).write(actor, "account.password", audit.FAILED,
+                                                 target_id=account_id)
+            raise BadInput("current_password", "is not right")
+        check_new_password(password, names)
+        new_hash = _hasher.hash(password)
         with self._sessions.begin() as session:
             p = session.get(Practitioner, account_id)
             if p is None:
                 raise NotFound("no such account")
-            if own and not actor.is_admin:
-                try:
-                    _hasher.verify(p.password_hash, current_password or "")
-                except (VerificationError, InvalidHashError):
-                    raise BadInput("current_password", "is not right") from None
-            p.password_hash = _hasher.hash(password)
+            p.password_hash = new_hash
             audit.add(session, actor, "account.password", target_id=p.id)
 
     def _require_admin(self, actor: Actor | None, action: str, target_id: str | None = None) -> None:

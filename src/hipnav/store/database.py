@@ -94,6 +94,19 @@ def reading(sessions: sessionmaker[Session]) -> Iterator[Session]:
         yield session
 
 
+def conflict_insert(session: Session, model: type[Any]) -> Any:
+    """``INSERT`` into ``model``'s table in the session's dialect, so that
+    ``.on_conflict_do_nothing()`` / ``.on_conflict_do_update()`` (spelt alike by PostgreSQL
+    and SQLite) can settle a race in one statement instead of check-then-insert."""
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        return pg_insert(model)
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    return sqlite_insert(model)
+
+
 def make_engine(url: str | None = None, *, pool_size: int = 10) -> Engine:
     """An engine for ``url`` (see :func:`resolve_url`), with the settings described above."""
     resolved = resolve_url(url)

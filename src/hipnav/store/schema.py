@@ -15,6 +15,7 @@ from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
+    CheckConstraint,
     Date,
     DateTime,
     Float,
@@ -184,13 +185,26 @@ class WebSession(Base):
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
-class SignInFailure(Base):
-    """A failed sign-in, counted per key (account name or address) to rate-limit guessing
-    across every worker process."""
+class SignInThrottle(Base):
+    """Failed sign-ins counted under one key (an account name from unknown browsers, an
+    address, a name-and-address pair, a device cookie, a second-factor step), and until when
+    the next attempt under it must wait. Keys are SHA-256 digests, never names or addresses
+    in clear. See :mod:`hipnav.store.sign_in_limits`."""
 
-    __tablename__ = "sign_in_failure"
-    __table_args__ = (Index("ix_sign_in_failure_key_at", "key", "at"),)
+    __tablename__ = "sign_in_throttle"
 
-    id: Mapped[int] = mapped_column(BigKey, primary_key=True, autoincrement=True)
-    key: Mapped[str] = mapped_column(String(128))
-    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    last_failure_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    blocked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class ClinicSetup(Base):
+    """One row, written in the same transaction as the very first account: its primary key
+    lets exactly one first-account set-up commit, whatever the timing, on both engines."""
+
+    __tablename__ = "clinic_setup"
+    __table_args__ = (CheckConstraint("id = 1", name="ck_clinic_setup_one_row"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    done_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,10 +1,8 @@
-"""Browser sessions and the sign-in rate limit, kept in the database so that every worker
-process of the web server sees the same sessions and counts the same failures.
+"""Browser sessions, kept in the database so that every worker process of the web server
+sees the same sessions (the sign-in limits are :mod:`hipnav.store.sign_in_limits`).
 
 A session cookie carries a random 256-bit token; the table keeps only its SHA-256, and the
-CSRF token that every form of that session must echo. Failed sign-ins are counted per
-account name and per client address (both stored as SHA-256 digests, not in clear) in a
-sliding window.
+CSRF token that every form of that session must echo.
 """
 
 from __future__ import annotations
@@ -14,17 +12,14 @@ import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from hipnav.store.actor import Actor
 from hipnav.store.database import reading
-from hipnav.store.schema import Practitioner, SignInFailure, WebSession, utcnow
+from hipnav.store.schema import Practitioner, WebSession, utcnow
 
 SESSION_LIFETIME = timedelta(hours=12)
-WINDOW = timedelta(minutes=15)
-MAX_FAILURES_PER_NAME = 5
-MAX_FAILURES_PER_ADDRESS = 20
 
 
 def _digest(value: str) -> str:
@@ -78,27 +73,3 @@ class WebSessions:
         """Sign an account out everywhere (after a password change or deactivation)."""
         with self._sessions.begin() as session:
             session.execute(delete(WebSession).where(WebSession.practitioner_id == account_id))
-
-    # -- rate limit ---------------------------------------------------------------------------
-
-    def throttled(self, username: str, address: str) -> bool:
-        """Whether sign-in for this name or from this address is paused after too many failures."""
-        since = utcnow() - WINDOW
-        name_key, addr_key = _digest("name:" + username.strip().lower()), _digest("addr:" + address)
-        with reading(self._sessions) as session:
-            def count(key: str) -> int:
-                return int(session.scalar(select(func.count()).select_from(SignInFailure).where(
-                    SignInFailure.key == key, SignInFailure.at >= since)) or 0)
-            return count(name_key) >= MAX_FAILURES_PER_NAME or count(addr_key) >= MAX_FAILURES_PER_ADDRESS
-
-    def failed(self, username: str, address: str) -> None:
-        now = utcnow()
-        with self._sessions.begin() as session:
-            session.execute(delete(SignInFailure).where(SignInFailure.at < now - WINDOW))
-            session.add(SignInFailure(key=_digest("name:" + username.strip().lower()), at=now))
-            session.add(SignInFailure(key=_digest("addr:" + address), at=now))
-
-    def succeeded(self, username: str) -> None:
-        with self._sessions.begin() as session:
-            session.execute(delete(SignInFailure).where(
-                SignInFailure.key == _digest("name:" + username.strip().lower())))

@@ -9,8 +9,10 @@ from starlette.routing import Route
 from hipnav.bad_input import BadInput
 from hipnav.store import AccountError, Forbidden, NotFound
 from hipnav.store.schema import ROLES
-from hipnav.web.clinic import auth
+from hipnav.store.sign_in_limits import password_keys
+from hipnav.web.clinic import auth, cookies
 from hipnav.web.clinic.context import clinic, db
+from hipnav.web.clinic.sessions import wait_words
 
 
 def _forbidden(request: Request) -> Response:
@@ -53,6 +55,9 @@ async def account_update(request: Request) -> Response:
     store = clinic(request).store
     form = auth.form_of(request)
     account_id = request.path_params["account_id"]
+    if form.get("password") and account_id == who.actor.id:
+        return await _accounts_page(request, 400, error="Change your own password under Your account, "
+                                                        "where your current password is asked for.")
     try:
         if form.get("password"):
             await db(store.accounts.set_password, who.actor, account_id, str(form.get("password")))
@@ -87,19 +92,31 @@ async def audit_log(request: Request) -> Response:
 
 @auth.page
 async def my_account(request: Request) -> Response:
+    """Change one's own password, with the current one. Wrong current passwords count under
+    the sign-in limits, so a borrowed session cannot be used to guess the password."""
     who = auth.me(request)
     if request.method == "GET":
         return clinic(request).render(request, "clinic/account.html", error=None, notice=None)
     form = auth.form_of(request)
+    store = clinic(request).store
+    name = who.actor.username
+    attempt = await db(store.sign_in_limits.claim, password_keys(name, auth.client_address(request),
+                                                                 auth.device_nonce(request, name)))
+    if not attempt.allowed:
+        return clinic(request).render(request, "clinic/account.html", status_code=429, notice=None,
+                                      error=f"Too many wrong passwords. Try again in "
+                                            f"{wait_words(attempt.retry_after)}.")
     try:
-        await db(clinic(request).store.accounts.set_password, who.actor, who.actor.id,
+        await db(store.accounts.set_password, who.actor, who.actor.id,
                  str(form.get("password") or ""), str(form.get("current_password") or ""))
     except BadInput as exc:
+        await db(store.sign_in_limits.settle, attempt, exc.field != "current_password")
         return clinic(request).render(request, "clinic/account.html", status_code=400, error=str(exc),
                                       notice=None)
+    await db(store.sign_in_limits.settle, attempt, True)
     response = RedirectResponse("/clinic/sign-in", status_code=303)
-    await db(clinic(request).store.web_sessions.end_all, who.actor.id)  # sign out everywhere
-    response.delete_cookie(auth.COOKIE, path="/", secure=True, httponly=True, samesite="lax")
+    await db(store.web_sessions.end_all, who.actor.id)  # sign out everywhere
+    cookies.drop(request, response, cookies.SESSION)
     return response
 
 

@@ -1,15 +1,15 @@
 """Sign-in, sessions and CSRF protection.
 
-* Sessions: a random token in a ``Secure; HttpOnly; SameSite=Lax`` cookie, looked up in the
-  database on each request (:mod:`hipnav.store.web_sessions`), so signing out, deactivating
-  an account or changing a password takes effect at once in every worker.
+* Sessions: a random token in a ``Secure; HttpOnly; SameSite=Lax`` cookie (``__Host-``
+  prefixed over HTTPS, see :mod:`~hipnav.web.clinic.cookies`), looked up in the database on
+  each request (:mod:`hipnav.store.web_sessions`), so signing out, deactivating an account
+  or changing a password takes effect at once in every worker.
 * CSRF: every form carries a token. After sign-in it is the session's own token; before
   (sign-in and first-account forms) it is an HMAC, under the server's secret key, of a random
   value in a separate cookie (a signed double-submit cookie). JSON API calls send the session
   token in the ``X-CSRF-Token`` header; the JSON sign-in call needs ``application/json``,
   which a cross-site form cannot send.
-* Rate limit: after 5 failed sign-ins for one account name, or 20 from one address, in 15
-  minutes, sign-in is refused for that name or address until the window passes.
+* Guessing is slowed by :mod:`hipnav.store.sign_in_limits`, counted before each check.
 """
 
 from __future__ import annotations
@@ -25,20 +25,26 @@ from starlette.responses import RedirectResponse, Response
 
 from hipnav.store import Account
 from hipnav.store.web_sessions import SESSION_LIFETIME, SignedIn
+from hipnav.web.clinic import cookies
 from hipnav.web.clinic.context import clinic, db
 from hipnav.web.errors import json_error
 
-COOKIE = "hipnav_session"
-PRE_COOKIE = "hipnav_form"
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
-LOOPBACK = {"127.0.0.1", "localhost", "::1", "testserver"}
+NEEDS_HTTPS = ("Signing in needs a secure (https) connection. Ask whoever runs this hipnav server to "
+               "put it behind HTTPS, or open it on this computer at http://127.0.0.1.")
+UNNAMED_PROXY = ("This request came through a proxy that hipnav was not told to trust, so hipnav cannot "
+                 "tell whether it is secure or who sent it. Whoever runs the server: name the proxy with "
+                 "hipnav serve --forwarded-allow-ips.")
 
 Handler = Callable[[Request], Awaitable[Response]]
 
 
-def https_or_local(request: Request) -> bool:
-    return request.url.scheme == "https" or (request.url.hostname or "") in LOOPBACK
+def transport_refusal(request: Request) -> str | None:
+    """Why credentials may not be sent over this connection, or None if they may."""
+    if cookies.secure_transport(request):
+        return None
+    return UNNAMED_PROXY if cookies.from_untrusted_proxy(request) else NEEDS_HTTPS
 
 
 async def current(request: Request) -> SignedIn | None:
@@ -46,7 +52,7 @@ async def current(request: Request) -> SignedIn | None:
     if hasattr(request.state, "signed_in"):
         known: SignedIn | None = request.state.signed_in
         return known
-    token = request.cookies.get(COOKIE)
+    token = cookies.read(request, cookies.SESSION)
     channel = "api" if request.url.path.startswith("/clinic/api/") else "web"
     who = await db(clinic(request).store.web_sessions.lookup, token, channel) if token else None
     request.state.signed_in = who
@@ -56,7 +62,7 @@ async def current(request: Request) -> SignedIn | None:
 
 def pre_form_token(request: Request) -> tuple[str, str | None]:
     """(form token, new cookie value or None) for a form shown before sign-in."""
-    nonce = request.cookies.get(PRE_COOKIE)
+    nonce = cookies.read(request, cookies.FORM)
     new = None
     if not nonce or len(nonce) > 100:
         nonce = new = secrets.token_urlsafe(24)
@@ -65,14 +71,14 @@ def pre_form_token(request: Request) -> tuple[str, str | None]:
     return token, new
 
 
-def set_pre_cookie(response: Response, value: str | None) -> Response:
+def set_pre_cookie(request: Request, response: Response, value: str | None) -> Response:
     if value:
-        response.set_cookie(PRE_COOKIE, value, httponly=True, secure=True, samesite="strict", path="/clinic")
+        cookies.put(request, response, cookies.FORM, value, samesite="strict")
     return response
 
 
 def pre_form_ok(request: Request, submitted: str | None) -> bool:
-    nonce = request.cookies.get(PRE_COOKIE)
+    nonce = cookies.read(request, cookies.FORM)
     if not nonce or not submitted:
         return False
     expected = hmac.new(clinic(request).key, nonce.encode(), hashlib.sha256).hexdigest()
@@ -84,19 +90,27 @@ def session_csrf_ok(request: Request, who: SignedIn, submitted: str | None) -> b
 
 
 async def start_session(request: Request, account: Account, response: Response) -> str:
+    """A new session (a new token: never one the browser had before, ASVS 3.2.1) and a device
+    cookie for this browser; the session's CSRF token."""
     token, csrf = await db(clinic(request).store.web_sessions.start, account.id)
-    response.set_cookie(COOKIE, token, max_age=int(SESSION_LIFETIME.total_seconds()), httponly=True,
-                        secure=True, samesite="lax", path="/")
+    cookies.put(request, response, cookies.SESSION, token, max_age=int(SESSION_LIFETIME.total_seconds()))
+    cookies.give_device(request, response, clinic(request).key, account.username)
     return csrf
 
 
 async def end_session(request: Request, response: Response) -> None:
-    await db(clinic(request).store.web_sessions.end, request.cookies.get(COOKIE))
-    response.delete_cookie(COOKIE, path="/", secure=True, httponly=True, samesite="lax")
+    await db(clinic(request).store.web_sessions.end, cookies.read(request, cookies.SESSION))
+    cookies.drop(request, response, cookies.SESSION)
 
 
 def client_address(request: Request) -> str:
+    """The peer's address: the connection's, or the one a proxy named in
+    ``--forwarded-allow-ips`` forwarded (uvicorn applies those, and only those)."""
     return request.client.host if request.client else "unknown"
+
+
+def device_nonce(request: Request, username: str) -> str | None:
+    return cookies.device_nonce(request, clinic(request).key, username)
 
 
 def page(handler: Handler) -> Handler:

@@ -7,38 +7,54 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from hipnav.bad_input import BadInput
-from hipnav.store import Account
+from hipnav.store import Account, AccountError
 from hipnav.store.audit import DENIED, FAILED, OK, THROTTLED
+from hipnav.store.sign_in_limits import password_keys
 from hipnav.web.clinic import auth
 from hipnav.web.clinic.context import clinic, db
-
-NEEDS_HTTPS = ("Signing in needs a secure (https) connection. Ask whoever runs this hipnav server to "
-               "put it behind HTTPS, or open it on this computer at http://127.0.0.1.")
 
 
 async def _form_page(request: Request, name: str, status_code: int = 200, **context: object) -> Response:
     token, new = auth.pre_form_token(request)
     response = clinic(request).render(request, name, status_code=status_code, csrf=token, **context)
-    return auth.set_pre_cookie(response, new)
+    return auth.set_pre_cookie(request, response, new)
 
 
-async def _attempt(request: Request, username: str, password: str) -> tuple[Account | None, str | None]:
-    """Check the rate limit and the password; audit the attempt. (account, error message)."""
+def wait_words(seconds: int) -> str:
+    if seconds < 90:
+        return f"{seconds} seconds"
+    return f"{round(seconds / 60)} minutes"
+
+
+class Refused(Exception):
+    """A sign-in step refused: the message for the person, the HTTP status, and for 429
+    how many seconds to wait."""
+
+    def __init__(self, message: str, status: int = 401, retry_after: int = 0) -> None:
+        super().__init__(message)
+        self.status, self.retry_after = status, retry_after
+
+
+async def _attempt(request: Request, username: str, password: str) -> Account:
+    """Claim a place under the sign-in limits, check the password, settle the claim, audit
+    the attempt. The account, or :class:`Refused`."""
     store = clinic(request).store
-    address = auth.client_address(request)
+    keys = password_keys(username, auth.client_address(request), auth.device_nonce(request, username))
+    attempt = await db(store.sign_in_limits.claim, keys)
     known = await db(store.accounts.by_username, username) if username else None
     target = known.id if known else None
-    if await db(store.web_sessions.throttled, username, address):
+    if not attempt.allowed:
         await db(store.audit.write, None, "account.signin", THROTTLED, target_id=target)
-        return None, "Too many failed attempts. Wait 15 minutes, then try again."
+        raise Refused(f"Too many failed attempts. Try again in {wait_words(attempt.retry_after)}. "
+                      "(A browser you have signed in with before is not slowed down.)", 429,
+                      attempt.retry_after)
     account = await db(store.accounts.authenticate, username, password)
+    await db(store.sign_in_limits.settle, attempt, account is not None)
     if account is None:
-        await db(store.web_sessions.failed, username, address)
         await db(store.audit.write, None, "account.signin", FAILED, target_id=target)
-        return None, "That name and password do not match an active account."
-    await db(store.web_sessions.succeeded, username)
+        raise Refused("That name and password do not match an active account.")
     await db(store.audit.write, account.actor(), "account.signin", OK, target_id=account.id)
-    return account, None
+    return account
 
 
 async def sign_in(request: Request) -> Response:
@@ -48,17 +64,22 @@ async def sign_in(request: Request) -> Response:
         return RedirectResponse("/clinic/setup", status_code=303)
     if request.method == "GET":
         return await _form_page(request, "clinic/sign_in.html")
+    refusal = auth.transport_refusal(request)
+    if refusal:
+        return await _form_page(request, "clinic/sign_in.html", status_code=403, error=refusal)
     form = await request.form()
     if not auth.pre_form_ok(request, str(form.get(auth.CSRF_FIELD) or "")):
         return await _form_page(request, "clinic/sign_in.html", status_code=403,
                                 error="The form had expired. Please try again.")
-    if not auth.https_or_local(request):
-        return await _form_page(request, "clinic/sign_in.html", status_code=403, error=NEEDS_HTTPS)
     username = str(form.get("username") or "")[:64]
-    account, message = await _attempt(request, username, str(form.get("password") or ""))
-    if account is None:
-        return await _form_page(request, "clinic/sign_in.html", status_code=401, error=message,
-                                username=username)
+    try:
+        account = await _attempt(request, username, str(form.get("password") or ""))
+    except Refused as refused:
+        page = await _form_page(request, "clinic/sign_in.html", status_code=refused.status,
+                                error=str(refused), username=username)
+        if refused.retry_after:
+            page.headers["retry-after"] = str(refused.retry_after)
+        return page
     response = RedirectResponse("/clinic/clients", status_code=303)
     await auth.start_session(request, account, response)
     return response
@@ -71,12 +92,13 @@ async def setup(request: Request) -> Response:
         return RedirectResponse("/clinic/sign-in", status_code=303)
     if request.method == "GET":
         return await _form_page(request, "clinic/setup.html")
+    refusal = auth.transport_refusal(request)
+    if refusal:
+        return await _form_page(request, "clinic/setup.html", status_code=403, error=refusal)
     form = await request.form()
     if not auth.pre_form_ok(request, str(form.get(auth.CSRF_FIELD) or "")):
         return await _form_page(request, "clinic/setup.html", status_code=403,
                                 error="The form had expired. Please try again.")
-    if not auth.https_or_local(request):
-        return await _form_page(request, "clinic/setup.html", status_code=403, error=NEEDS_HTTPS)
     username = str(form.get("username") or "")
     try:
         account = await db(store.accounts.create, None, username, str(form.get("password") or ""),
@@ -84,6 +106,8 @@ async def setup(request: Request) -> Response:
     except BadInput as exc:
         return await _form_page(request, "clinic/setup.html", status_code=400, error=str(exc),
                                 username=username)
+    except AccountError:  # someone else's set-up committed first
+        return RedirectResponse("/clinic/sign-in", status_code=303)
     response = RedirectResponse("/clinic/clients", status_code=303)
     await auth.start_session(request, account, response)
     return response
@@ -112,19 +136,23 @@ async def api_session(request: Request) -> Response:
         return response
     if request.headers.get("content-type", "").split(";")[0].strip() != "application/json":
         return auth.error(415, "json_only", "Send the credentials as application/json.")
-    if not auth.https_or_local(request):
-        return auth.error(403, "https_required", NEEDS_HTTPS)
+    refusal = auth.transport_refusal(request)
+    if refusal:
+        return auth.error(403, "https_required", refusal)
     try:
         body = await request.json()
     except ValueError:
         return auth.error(400, "invalid_json", "The body is not valid JSON.")
     if not isinstance(body, dict):
         return auth.error(400, "invalid_json", "Send an object with username and password.")
-    account, message = await _attempt(request, str(body.get("username") or "")[:64],
-                                      str(body.get("password") or ""))
-    if account is None:
-        status = 429 if message and message.startswith("Too many") else 401
-        return auth.error(status, "sign_in_failed", message or "")
+    try:
+        account = await _attempt(request, str(body.get("username") or "")[:64],
+                                 str(body.get("password") or ""))
+    except Refused as refused:
+        failed = auth.error(refused.status, "sign_in_failed", str(refused))
+        if refused.retry_after:
+            failed.headers["retry-after"] = str(refused.retry_after)
+        return failed
     response = JSONResponse({"username": account.username, "role": account.role})
     csrf = await auth.start_session(request, account, response)
     response.body = response.render({"username": account.username, "role": account.role, "csrf_token": csrf})
