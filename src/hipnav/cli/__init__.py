@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 
 #: Sub-commands, in the order ``hipnav --help`` lists them.
-COMMANDS = ("assess", "interview", "explain", "extract", "eval", "kb", "serve", "report")
+COMMANDS = ("assess", "interview", "explain", "extract", "eval", "kb", "serve", "report", "clinic")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -4,18 +4,31 @@ right to erasure).
 The export holds everything hipnav keeps about the client: the client's details, every
 assessment with its case and result, every visit's measures, and the audit events about the
 record (who read or changed it, when). Deleting removes the client, the assessments and the
-visits in one transaction (foreign keys cascade); on SQLite, ``secure_delete`` overwrites
-the freed pages and a WAL checkpoint moves the change into the main file so no copy lingers
-in the write-ahead log. The audit events stay: they hold ids and actions, no health data,
-and show that the deletion happened.
+visits in one transaction (foreign keys cascade), then :meth:`Records.purge` makes sure no
+copy of the deleted rows stays in the database's files:
+
+* SQLite: ``secure_delete`` has overwritten the freed space already; a WAL checkpoint
+  (``TRUNCATE``) moves the change into the main file and empties the write-ahead log.
+* PostgreSQL: a deleted (or replaced) row stays in the table file as a dead tuple, and plain
+  ``VACUUM`` only marks its space free without overwriting it. ``VACUUM FULL`` writes the
+  record tables anew (their TOAST tables and indexes too) with live rows only, and the old
+  files are truncated when it commits (PostgreSQL documentation, "VACUUM"; storage
+  "Database File Layout"). It holds an exclusive lock on those tables while it runs (a
+  clinic's tables take well under a second); if the lock cannot be had within
+  :data:`PURGE_LOCK_TIMEOUT` the deletion stands and ``hipnav clinic purge`` finishes it.
+
+The audit events stay: they hold ids and actions, no health data, and show that the
+deletion happened.
 """
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Engine, select
+from sqlalchemy.exc import OperationalError
 
 from hipnav.store import audit
 from hipnav.store.actor import Actor
@@ -26,6 +39,11 @@ from hipnav.store.schema import AssessmentRecord, OutcomeVisit
 from hipnav.store.visits import visit_view
 
 EXPORT_FORMAT = "hipnav-client-record/1"
+#: The tables that hold client records (a client's rows, their assessments and visits).
+RECORD_TABLES = ("client", "assessment", "outcome_visit")
+PURGE_LOCK_TIMEOUT = "10s"
+
+log = logging.getLogger("hipnav.store")
 
 
 class Records(Repository):
@@ -62,6 +80,14 @@ class Records(Repository):
             client = owned_client(session, actor, client_id, lock=True)
             audit.add(session, actor, "client.delete", client_id=client.id)
             session.delete(client)
+        try:
+            self.purge()
+        except OperationalError as exc:  # the lock was not had in time: the rows are deleted
+            log.warning("deleted rows not yet purged from the files (%s): run 'hipnav clinic purge'",
+                        type(exc.orig).__name__)
+
+    def purge(self) -> None:
+        """Leave no bytes of deleted or replaced client records in the database's files."""
         if self._engine.dialect.name == "sqlite":
             # Outside any transaction (a checkpoint cannot run inside one). If readers hold
             # the WAL open the checkpoint is partial; the next one completes it.
@@ -70,7 +96,13 @@ class Records(Repository):
                 raw.driver_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # type: ignore[union-attr]
             finally:
                 raw.close()
-        # PostgreSQL: autovacuum reclaims the dead rows; see docs/clinic.md.
+            return
+        with self._engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.exec_driver_sql(f"SET lock_timeout = '{PURGE_LOCK_TIMEOUT}'")
+            try:
+                conn.exec_driver_sql("VACUUM (FULL) " + ", ".join(RECORD_TABLES))
+            finally:
+                conn.exec_driver_sql("RESET lock_timeout")
 
 
-__all__ = ["EXPORT_FORMAT", "Records"]
+__all__ = ["EXPORT_FORMAT", "RECORD_TABLES", "Records"]
