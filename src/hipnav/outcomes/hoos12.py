@@ -97,8 +97,8 @@ def parse_answers(raw: Mapping[str, object], field: str = "hoos12") -> dict[str,
             raise BadInput(f"{field}.{key}", f"must be 0, 1, 2, 3 or 4, got {value!r}")
         try:
             number = float(value)  # type: ignore[arg-type]
-        except (TypeError, ValueError):
-            raise BadInput(f"{field}.{key}", f"must be 0, 1, 2, 3 or 4, got {value!r}") from None
+        except (TypeError, ValueError, OverflowError):
+            raise BadInput(f"{field}.{key}", "must be 0, 1, 2, 3 or 4") from None
         if not number.is_integer() or not 0 <= number <= 4:
             raise BadInput(f"{field}.{key}", f"must be 0, 1, 2, 3 or 4, got {value!r}")
         out[key] = int(number)

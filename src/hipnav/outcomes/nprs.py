@@ -22,8 +22,8 @@ def validate_nprs(value: object, field: str = "nprs") -> int:
         raise BadInput(field, f"must be a whole number from 0 to 10, got {value!r}")
     try:
         number = float(value)
-    except ValueError:
-        raise BadInput(field, f"must be a whole number from 0 to 10, got {value!r}") from None
+    except (ValueError, OverflowError):  # not a number; an integer too large for a float
+        raise BadInput(field, "must be a whole number from 0 to 10") from None
     if not number.is_integer() or not 0 <= number <= 10:
         raise BadInput(field, f"must be a whole number from 0 to 10, got {value!r}")
     return int(number)

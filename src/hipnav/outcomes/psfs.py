@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from hipnav.bad_input import BadInput
+from hipnav.json_input import check_text
 
 MAX_ACTIVITIES = 5
 ANCHORS = {0: "unable to perform the activity",
@@ -45,6 +46,7 @@ def parse_activities(raw: Sequence[object], field: str = "psfs") -> list[PsfsAct
         name = item.get("activity")
         if not isinstance(name, str) or not name.strip() or len(name) > 120:
             raise BadInput(f"{where}.activity", "must be a short description (1-120 characters)")
+        check_text(name, f"{where}.activity")
         score = item.get("score")
         if isinstance(score, bool) or not isinstance(score, int | float) or not 0 <= score <= 10:
             raise BadInput(f"{where}.score", f"must be a number from 0 to 10, got {score!r}")

@@ -23,6 +23,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from hipnav.bad_input import BadInput
+from hipnav.json_input import check_text
 from hipnav.store import audit
 from hipnav.store.actor import Actor
 from hipnav.store.database import conflict_insert, reading
@@ -60,6 +61,15 @@ def _verify(password_hash: str, password: str) -> bool:
         return False
 
 
+def _by_name(session: Session, username: str) -> Practitioner | None:
+    """The account of that name; a string that cannot be a name is not looked up (it could
+    hold a NUL, which PostgreSQL refuses)."""
+    name = username.strip().lower()
+    if not USERNAME.match(name):
+        return None
+    return session.scalar(select(Practitioner).where(Practitioner.username == name))
+
+
 class Accounts:
     def __init__(self, sessions: sessionmaker[Session]) -> None:
         self._sessions = sessions
@@ -77,6 +87,7 @@ class Accounts:
             raise BadInput("username", "2-64 characters: lower-case letters, digits, '.', '_' or '-'")
         if role not in ROLES:
             raise BadInput("role", f"must be one of {', '.join(ROLES)}")
+        check_text(display_name, "display_name")
         check_new_password(password, (username, display_name))
         first = actor is None and self.count() == 0
         if not first:
@@ -102,8 +113,7 @@ class Accounts:
     def authenticate(self, username: str, password: str) -> Account | None:
         """The account if the name and password match an active account, else None."""
         with reading(self._sessions) as session:
-            p = session.scalar(select(Practitioner).where(
-                Practitioner.username == username.strip().lower()))
+            p = _by_name(session, username)
             if not _verify(p.password_hash if p else _DUMMY_HASH, password):
                 return None
             if p is None or not p.active:
@@ -120,7 +130,7 @@ class Accounts:
         """The account of that name, active or not (for the command line, whose user already
         holds the database credentials; everything it then reads is audited as "cli")."""
         with reading(self._sessions) as session:
-            p = session.scalar(select(Practitioner).where(Practitioner.username == username.strip().lower()))
+            p = _by_name(session, username)
             return _view(p) if p else None
 
     def get(self, account_id: str) -> Account | None:
@@ -154,7 +164,7 @@ class Accounts:
                 p.role = role
             if active is not None:
                 p.active = active
-            if display_name is not None and display_name.strip():
+            if display_name is not None and check_text(display_name, "display_name").strip():
                 p.display_name = display_name.strip()
             audit.add(session, actor, "account.update", target_id=p.id)
             return _view(p)

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from sqlalchemy import func, or_, select
 
 from hipnav.bad_input import BadInput
+from hipnav.json_input import check_text
 from hipnav.store import audit
 from hipnav.store.actor import Actor
 from hipnav.store.repository import Repository, owned_client
@@ -43,21 +44,17 @@ def client_view(c: Client) -> ClientView:
 
 
 def clean_fields(fields: Mapping[str, object], *, creating: bool) -> dict[str, object]:
-    """Validate the editable fields; empty strings mean "not given"."""
+    """Validate the editable fields; empty strings mean "not given". Text may hold no control
+    character (a form or a program could send one; PostgreSQL cannot store NUL)."""
     unknown = set(fields) - set(EDITABLE)
     if unknown:
         raise BadInput(sorted(unknown)[0], "is not a client field")
     out: dict[str, object] = {}
     for key, value in fields.items():
         if isinstance(value, str):
-            value = value.strip() or None
+            value = check_text(value, key).strip() or None
         if key == "birth_year" and value is not None:
-            try:
-                value = int(value)  # type: ignore[call-overload]
-            except (TypeError, ValueError):
-                raise BadInput("birth_year", "must be a year such as 1980") from None
-            if not 1900 <= value <= datetime.now(UTC).year:
-                raise BadInput("birth_year", "must be a year between 1900 and this year")
+            value = _birth_year(value)
         elif key == "sex" and value is not None and value not in SEXES:
             raise BadInput("sex", f"must be one of {', '.join(SEXES)}")
         elif key in _LIMITS and value is not None:
@@ -71,8 +68,23 @@ def clean_fields(fields: Mapping[str, object], *, creating: bool) -> dict[str, o
     return out
 
 
+def _birth_year(value: object) -> int:
+    """A whole year: an integer, or its digits as text (a form); nothing rounded."""
+    if type(value) is int:
+        year = value
+    elif isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 4:
+        year = int(value)
+    else:
+        raise BadInput("birth_year", "must be a year such as 1980")
+    if not 1900 <= year <= datetime.now(UTC).year:
+        raise BadInput("birth_year", "must be a year between 1900 and this year")
+    return year
+
+
 class Clients(Repository):
-    def create(self, actor: Actor, **fields: object) -> ClientView:
+    # ``actor`` and ``client_id`` are positional-only, so that a field of those names (from a
+    # JSON body) lands in ``fields`` and is refused as no client field.
+    def create(self, actor: Actor, /, **fields: object) -> ClientView:
         values = clean_fields(fields, creating=True)
         with self.transaction(actor, "client.create") as session:
             client = Client(practitioner_id=actor.id, **values)
@@ -87,7 +99,7 @@ class Clients(Repository):
             audit.add(session, actor, "client.read", client_id=client.id)
             return client_view(client)
 
-    def update(self, actor: Actor, client_id: str, **fields: object) -> ClientView:
+    def update(self, actor: Actor, client_id: str, /, **fields: object) -> ClientView:
         values = clean_fields(fields, creating=False)
         with self.transaction(actor, "client.update") as session:
             client = owned_client(session, actor, client_id, lock=True)
@@ -102,6 +114,8 @@ class Clients(Repository):
         """The actor's clients, newest first; ``search`` matches name or record number.
         The search text is not logged (it may be a name)."""
         query = select(Client).where(Client.practitioner_id == actor.id)
+        if search:
+            check_text(search, "q")
         if search and search.strip():
             pattern = "%" + search.strip().lower().replace("\\", "\\\\").replace("%", "\\%") \
                 .replace("_", "\\_") + "%"

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import select
 
 from hipnav.bad_input import BadInput
+from hipnav.json_input import check_text
 from hipnav.outcomes import score_hoos12, score_psfs, validate_nprs
 from hipnav.outcomes.hoos12 import parse_answers
 from hipnav.outcomes.psfs import parse_activities
@@ -90,13 +91,26 @@ class Visits(Repository):
             session.delete(visit)
 
 
+MAX_NOTE = 5000
+
+
+def _note(note: object) -> str | None:
+    if note is None:
+        return None
+    if not isinstance(note, str):
+        raise BadInput("note", "must be text")
+    if len(note) > MAX_NOTE:
+        raise BadInput("note", f"must be at most {MAX_NOTE} characters")
+    return check_text(note, "note").strip() or None
+
+
 def _scored(visit_date: date, nprs: object, psfs: Sequence[object] | None,
             hoos12: Mapping[str, object] | None, note: str | None) -> dict[str, Any]:
     if not isinstance(visit_date, date) or isinstance(visit_date, datetime):
         raise BadInput("visit_date", "must be a date")
     if visit_date > datetime.now(UTC).date() + timedelta(days=1):
         raise BadInput("visit_date", "cannot be in the future")
-    values: dict[str, Any] = {"visit_date": visit_date, "note": (note or "").strip() or None}
+    values: dict[str, Any] = {"visit_date": visit_date, "note": _note(note)}
     if nprs is not None and nprs != "":
         values["nprs"] = validate_nprs(nprs)
     if psfs:

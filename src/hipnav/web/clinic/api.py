@@ -1,10 +1,14 @@
 """The clinic's JSON API, for integrations and the benchmark. Same rules as the pages:
 a session (``POST /clinic/api/session``), the CSRF token in ``X-CSRF-Token`` on every
-change, and 404 for anything that is not the caller's own."""
+change, and 404 for anything that is not the caller's own.
+
+Every body is read by the one bounded decoder (:func:`hipnav.json_input.decode_json`: size,
+nesting, integer digits, numbers beyond a float, control characters) and must be a JSON
+object; every refusal is a :class:`~hipnav.bad_input.BadInput` answered in JSON by
+``hipnav.web.errors`` (400 for the body as a whole, 422 naming the field)."""
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from typing import Any
 
@@ -12,21 +16,34 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from hipnav.bad_input import BadInput
+from hipnav.bad_input import INVALID_JSON, BadInput
+from hipnav.json_input import decode_json
 from hipnav.store import NotFound
 from hipnav.web.clinic import auth
 from hipnav.web.clinic.assessments import assess_case
 from hipnav.web.clinic.context import clinic, db
 from hipnav.web.errors import bad_input_status
 
-MAX_BODY = 60_000
+VISIT_FIELDS = ("visit_date", "nprs", "psfs", "hoos12", "note")
 
 
-async def _body(request: Request) -> Any:
-    raw = await request.body()
-    if len(raw) > MAX_BODY:
-        raise ValueError("body too large")
-    return json.loads(raw)
+async def _object(request: Request, what: str) -> dict[str, Any]:
+    """The body: a JSON object within the decoder's bounds, else :class:`BadInput`."""
+    body = decode_json(await request.body())
+    if type(body) is not dict:
+        raise BadInput("body", f"must be a JSON object: {what}", INVALID_JSON)
+    return body
+
+
+def _visit_date(value: object) -> date:
+    if value is None:
+        return date.today()
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise BadInput("visit_date", "must be a date written YYYY-MM-DD")
 
 
 def _missing() -> Response:
@@ -45,14 +62,10 @@ async def clients(request: Request) -> Response:
         found = await db(store.clients.list, who.actor, request.query_params.get("q") or None)
         return JSONResponse({"clients": [c.to_json() for c in found]})
     try:
-        body = await _body(request)
-        if not isinstance(body, dict):
-            raise ValueError("not an object")
+        body = await _object(request, "the client's fields")
         created = await db(store.clients.create, who.actor, **body)
     except BadInput as exc:
         return _invalid(exc)
-    except ValueError:
-        return auth.error(400, "invalid_json", "Send a JSON object of client fields.")
     return JSONResponse(created.to_json(), status_code=201)
 
 
@@ -67,16 +80,12 @@ async def client(request: Request) -> Response:
         if request.method == "DELETE":
             await db(store.records.delete, who.actor, cid)
             return Response(status_code=204)
-        body = await _body(request)
-        if not isinstance(body, dict):
-            raise ValueError("not an object")
+        body = await _object(request, "the fields to change")
         return JSONResponse((await db(store.clients.update, who.actor, cid, **body)).to_json())
     except NotFound:
         return _missing()
     except BadInput as exc:
         return _invalid(exc)
-    except ValueError:
-        return auth.error(400, "invalid_json", "Send a JSON object of client fields.")
 
 
 @auth.api
@@ -100,15 +109,13 @@ async def client_assessments(request: Request) -> Response:
         if request.method == "GET":
             saved = await db(c.store.assessments.list, who.actor, cid)
             return JSONResponse({"assessments": [a.to_json() for a in saved]})
-        raw = await _body(request)
+        raw = await _object(request, "one case-format case")
         case, doc = await db(assess_case, c.site, raw)
         saved_one = await db(c.store.assessments.save, who.actor, cid, case, doc, source="api")
     except NotFound:
         return _missing()
     except BadInput as exc:
         return _invalid(exc)
-    except ValueError:
-        return auth.error(400, "invalid_json", "Send one case-format case as a JSON object.")
     return JSONResponse({"id": saved_one.id, "created_at": saved_one.created_at.isoformat(),
                          "result": saved_one.result}, status_code=201)
 
@@ -134,19 +141,17 @@ async def client_visits(request: Request) -> Response:
         if request.method == "GET":
             visits = await db(store.visits.list, who.actor, cid)
             return JSONResponse({"visits": [v.to_json() for v in visits]})
-        body = await _body(request)
-        if not isinstance(body, dict):
-            raise ValueError("not an object")
-        when = date.fromisoformat(str(body.get("visit_date") or date.today().isoformat()))
-        visit = await db(store.visits.record, who.actor, cid, when, nprs=body.get("nprs"),
-                         psfs=body.get("psfs"), hoos12=body.get("hoos12"), note=body.get("note"))
+        body = await _object(request, "visit_date (YYYY-MM-DD) and the measures")
+        unknown = sorted(set(body) - set(VISIT_FIELDS))
+        if unknown:
+            raise BadInput(unknown[0], f"is not a visit field (fields: {', '.join(VISIT_FIELDS)})")
+        visit = await db(store.visits.record, who.actor, cid, _visit_date(body.get("visit_date")),
+                         nprs=body.get("nprs"), psfs=body.get("psfs"), hoos12=body.get("hoos12"),
+                         note=body.get("note"))
     except NotFound:
         return _missing()
     except BadInput as exc:
         return _invalid(exc)
-    except ValueError:
-        return auth.error(400, "invalid_json",
-                          "Send a JSON object with visit_date (YYYY-MM-DD) and measures.")
     return JSONResponse(visit.to_json(), status_code=201)
 
 

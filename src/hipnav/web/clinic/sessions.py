@@ -7,11 +7,13 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from hipnav.bad_input import BadInput
+from hipnav.json_input import decode_json
 from hipnav.store import Account, AccountError
 from hipnav.store.audit import DENIED, FAILED, OK, THROTTLED
 from hipnav.store.sign_in_limits import password_keys
 from hipnav.web.clinic import auth
 from hipnav.web.clinic.context import clinic, db
+from hipnav.web.errors import bad_input_status
 
 
 async def _form_page(request: Request, name: str, status_code: int = 200, **context: object) -> Response:
@@ -140,11 +142,11 @@ async def api_session(request: Request) -> Response:
     if refusal:
         return auth.error(403, "https_required", refusal)
     try:
-        body = await request.json()
-    except ValueError:
-        return auth.error(400, "invalid_json", "The body is not valid JSON.")
-    if not isinstance(body, dict):
-        return auth.error(400, "invalid_json", "Send an object with username and password.")
+        body = decode_json(await request.body())
+    except BadInput as exc:
+        return auth.error(bad_input_status(exc), exc.code, str(exc), exc.field)
+    if type(body) is not dict:
+        return auth.error(400, "invalid_json", "Send an object with username and password.", "body")
     try:
         account = await _attempt(request, str(body.get("username") or "")[:64],
                                  str(body.get("password") or ""))
