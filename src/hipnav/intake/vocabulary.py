@@ -24,6 +24,7 @@ class FindingSpec:
     type: str
     min: float | None = None
     max: float | None = None
+    group: str = ""   # location, aggravating, course, exam, ... (for reports)
 
     def accepts(self, value: bool | float) -> bool:
         """True when ``value`` has this finding's type and lies inside its range."""
@@ -52,17 +53,12 @@ def vocabulary(directory: Path = FINDINGS_DIR) -> dict[str, FindingSpec]:
                 type=str(raw.get("type", "bool")),
                 min=float(raw["min"]) if "min" in raw else None,
                 max=float(raw["max"]) if "max" in raw else None,
+                group=str(raw.get("group", "")),
             )
     return specs
 
 
-@functools.lru_cache(maxsize=1)
-def groups(directory: Path = FINDINGS_DIR) -> dict[str, str]:
+
+def groups() -> dict[str, str]:
     """Each finding id's group (location, aggravating, course, exam, ...), for reports."""
-    out: dict[str, str] = {}
-    for path in sorted(directory.glob("*.yaml")):
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        for raw in data.get("findings", []) or []:
-            if isinstance(raw, dict) and "id" in raw:
-                out[str(raw["id"])] = str(raw.get("group", ""))
-    return out
+    return {fid: spec.group for fid, spec in vocabulary().items()}
