@@ -90,3 +90,35 @@ def test_cli_extract_prints_age_and_sex(tmp_path) -> None:  # noqa: ANN001
     out = json.loads(proc.stdout)
     assert (out["age"], out["sex"]) == (34, "female"), proc.stderr
     assert out["person_spans"][0]["text"] == "34F"
+
+
+#: Each body-map region in everyday words: its own label (web/body_map.py) and the lay names
+#: patient pages use for it.
+PLACE_WORDS = {
+    "loc_lower_abdomen": ["lower belly", "lower tummy"],
+    "loc_groin": ["groin", "front of my hip"],
+    "loc_pubic": ["pubic bone"],
+    "loc_anterior_thigh": ["front of my thigh"],
+    "loc_medial_thigh": ["inner thigh"],
+    "loc_knee": ["knee"],
+    "loc_low_back": ["low back", "lower back"],
+    "loc_sij": ["low-back dimple", "sacroiliac joint"],
+    "loc_buttock": ["buttock", "bum", "glute"],
+    "loc_ischial": ["sitting bone"],
+    "loc_posterior_thigh": ["back of my thigh"],
+    "pain_below_knee": ["calf", "foot", "shin"],
+    "loc_lateral_hip": ["outer hip"],
+    "loc_lateral_thigh": ["outer thigh", "outside of my thigh"],
+    "loc_lateral_knee": ["outer side of my knee"],
+}
+
+
+def test_every_body_map_place_is_read_from_everyday_words() -> None:
+    from hipnav.web.body_map import VIEWS
+
+    drawn = {r.finding for view in VIEWS for r in view.regions}
+    assert drawn == set(PLACE_WORDS)   # a new region needs its words here
+    for fid, words in PLACE_WORDS.items():
+        for w in words:
+            for text in (f"I have pain in my {w}.", f"It aches in the {w} when I walk."):
+                assert read_profile(text).places.get(fid) is True, (fid, text)
