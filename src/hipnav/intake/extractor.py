@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import re
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from hipnav.intake import person
@@ -18,6 +19,7 @@ from hipnav.intake.model import Extraction, PersonSpan, Span, Value
 from hipnav.intake.pipeline import GROUP, nlp
 from hipnav.intake.quantities import Quantities, Reading
 from hipnav.intake.rules import load_rules
+from hipnav.intake.spelling import corrections, rewrite
 from hipnav.intake.textcheck import clean, problem
 from hipnav.intake.vocabulary import vocabulary
 
@@ -174,6 +176,7 @@ def load() -> None:
     nlp()
     _tools()
     _symptom_labels()
+    corrections()
 
 
 def extract(text: str) -> Extraction:
@@ -188,15 +191,20 @@ def extract(text: str) -> Extraction:
     issue = problem(text)
     if issue:
         return Extraction(messages=[issue])
-    cleaned = clean(text)
-    doc = nlp()(cleaned)
+    fixed = rewrite(clean(text))   # misspellings read as their words (spelling.py)
+    read = fixed.text
+    doc = nlp()(read)
     composer, quantities = _tools()
-    spans = [Span(s.finding, s.value, s.start, s.end, text[s.start:s.end], s.why, s.used)
-             for s in composer.spans(doc, GROUP)]
+    spans = list(composer.spans(doc, GROUP))
     sentences = _painful_sentences(doc)
-    readings = quantities.read(cleaned, sentences, _activity_ends(doc))
-    spans += [_reading_span(doc, r, text) for r in readings]
+    readings = quantities.read(read, sentences, _activity_ends(doc))
+    spans += [_reading_span(doc, r, read) for r in readings]
     findings, spans = _resolve(spans)
-    age, sex, person_spans = _person(doc, cleaned, text, findings)
+    age, sex, person_spans = _person(doc, read, read, findings)
+    # Positions back into the caller's own text.
+    spans = [replace(s, start=(a := fixed.start(s.start)), end=(b := fixed.end(s.end)),
+                     text=text[a:b]) for s in spans]
+    person_spans = [replace(s, start=(a := fixed.start(s.start)), end=(b := fixed.end(s.end)),
+                            text=text[a:b]) for s in person_spans]
     return Extraction(findings=findings, spans=spans, age=age, sex=sex,
                       person_spans=person_spans)
