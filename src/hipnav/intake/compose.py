@@ -355,9 +355,9 @@ class Composer:
             why = "both sides"
         if both is None:
             # "front of both hips", "both greater trochanters": a place named on both sides
+            # "front of both hips", "shooting pain down both legs" (or "down my legs")
             both = next((t for t in targets if t.label in self.by_label
-                         and self.by_label[t.label].kind == "location"
-                         and re.search(r"\bboth\b", t.text, re.IGNORECASE)
+                         and re.search(r"\bboth\b|\bdown (?:my|his|her) legs\b", t.text, re.IGNORECASE)
                          and t.clause in painful_clauses and not t.negated and not t.set_aside),
                         None)
             why = "a place on both sides"
