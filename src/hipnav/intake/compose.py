@@ -45,7 +45,9 @@ _SET_ASIDE = {
     "HISTORICAL": "in the past",
 }
 #: "since he ran a marathon": the activity is the onset event, not what aggravates.
-_SINCE = re.compile(r"\bsince\s+(?:(?:I|he|she|they|we|you)\s+)?(?:\w+\s+){0,2}$", re.IGNORECASE)
+_SINCE = re.compile(
+    r"(?:\bsince\s+(?:(?:I|he|she|they|we|you)\s+)?|\b(?:began|begun|beginning|started|starting|"
+    r"came on|developed) (?:\w+ ){0,2}?after\s+)(?:[\w-]+\s+){0,3}$", re.IGNORECASE)
 #: "I run five times a week", "ran five to six hours a week": a habit, not an aggravation.
 _HABIT = re.compile(
     r"^\s+(?:[\w-]+\s+){0,3}?(?:\d+|one|two|three|four|five|six|seven|several|many)"
@@ -173,7 +175,8 @@ class Composer:
         # A pain word inside another mention ("felt sudden pain", "night pain") still says
         # the clause speaks of pain (the longest match hides it from the cues).
         pain = cues.get("CUE_PAIN", []) + [
-            t for t in targets if not t.label.startswith("CUE_") and self.pain_word.search(t.text)]
+            t for t in targets if t.label in self.by_label and self.by_label[t.label].value
+            and self.pain_word.search(t.text)]
         pain.sort(key=lambda t: (t.start, t.end))
         agg = cues.get("CUE_AGG", [])
         relief = cues.get("CUE_RELIEF", [])
@@ -242,7 +245,7 @@ class Composer:
                 return None, ""
             return self._negate(True, t.negated or cue.negated, f"with '{cue.text}'")
         if kind == "activity":
-            if (_SINCE.search(text, max(0, t.char_start - 30), t.char_start)
+            if (_SINCE.search(text, max(0, t.char_start - 50), t.char_start)
                     or _HABIT.match(text[t.char_end:t.char_end + 60])):
                 return None, ""
             cue = _nearest(t, pain + agg + relief, window=ACTIVITY_WINDOW, directed=True)
