@@ -53,6 +53,8 @@ _HABIT = re.compile(
     r"^\s+(?:[\w-]+\s+){0,3}?(?:\d+|one|two|three|four|five|six|seven|several|many)"
     r"(?:\s*(?:-|to|or)\s*\w+)?\s+(?:times?|hours?|miles?|km|kilomet\w+|days?|sessions?)\s+"
     r"(?:a|per|each|every)\s+(?:week|day|month)\b", re.IGNORECASE)
+#: Of a phrase that states spreading and how far it goes, a negation denies the reach.
+_REACH = "pain_below_knee"
 _QUESTION_START = re.compile(
     r"^\W*(?:is|are|am|do|does|did|could|can|should|would|will|what|why|how|might|may|"
     r"has|have|any)\b", re.IGNORECASE)
@@ -210,6 +212,9 @@ class Composer:
             ids = rule.ids
             if rule.kind == "paresthesia":
                 ids = (self._paresthesia_id(t, cues),)
+            if value is False and rule.value and _REACH in ids and len(ids) > 1:
+                # "did not spread into the lower leg" denies the reach, not the spreading
+                ids = (_REACH,)
             for fid in ids:
                 out.append(self._span(fid, value, t, why, rule))
         out.extend(self._laterality(targets, pain, cues))
