@@ -21,9 +21,14 @@ _OF_PAIN = re.compile(
     r"(?:\s+|,)(?:(?:a|an|the|his|her|my|their|constant|intermittent|gradually|progressively|"
     r"worsening|increasing|severe|mild|dull|deep|sharp|[a-z]+-sided|left|right|low|lower|"
     r"back|hip|groin|buttock|thigh|knee|leg|and|or|painful|developing|aching|on-and-off|"
-    r"recurring|ongoing|\w+ly)[\s,]+){0,7}"
+    r"recurring|ongoing|\w+ly|[a-z]+ing|audible|palpable|nagging|intense|mild|moderate)[\s,]+){0,7}"
     r"(?:pain|ache|aching|symptoms?|sciatica|numbness|tingling|discomfort|hip|groin|"
-    r"buttock|limp|limping|soreness)\b", re.IGNORECASE)
+    r"buttock|limp|limping|soreness|snap|snapping|clicking|stiffness)\b", re.IGNORECASE)
+#: "over the past month", "for the last year": one unit, the number left unsaid.
+_PAST_UNIT = re.compile(
+    r"(?<![\w/])(?:for|over|in|during)\s+the\s+(?:past|last)\s+(?P<u>week|month|year)\b"
+    r"(?!\s+or\s+(?:so|two|three|\d+))",   # "the past year or two" is vague: not guessed
+    re.IGNORECASE)
 _ELSEWHERE = re.compile(
     r"\b(?:injection|surgery|operation|scan|x-ray|mri|appointment|saw\s+(?:a|my|the)|visit|"
     r"diagnosed|told\s+me)\b", re.IGNORECASE)
@@ -63,7 +68,7 @@ class Quantities:
             rf"(?<![\w/])(?P<pre>(?:for|over|during|in|of|past|last|the)\s+(?:the\s+)?(?:past\s+|last\s+|previous\s+)?)?"
             rf"(?:{lead})*(?:(?P<lo>{_NUM}|{word_alt})\s*(?:-|to|or)\s*(?=\S+\s*-?\s*(?:days?|weeks?|wks?|months?|mths?|mos?|years?|yrs?)\b))?"
             rf"(?P<amt>{amount})\s*(?:-\s*)?{unit}"
-            rf"(?P<post>\s+(?:ago|earlier|before|prior|previously|later|of|history|hx|or\s+(?:so|two|three|\d+)))?(?!\w)",
+            rf"(?P<post>(?:'s|s'|s)?\s+duration|\s+(?:ago|earlier|before|prior|previously|later|of|history|hx|or\s+(?:so|two|three|\d+)))?(?!\w)",
             re.IGNORECASE)
         self.half = re.compile(
             r"(?<![\w/])(?:(?P<amt>a|an|one|two|three|four|five|six)\s+and\s+a\s+half\s+(?P<u>years?|months?|weeks?)"
@@ -185,6 +190,13 @@ class Quantities:
             reading = self._duration(m, text, sentences)
             if reading is not None:
                 yield reading
+        for m in _PAST_UNIT.finditer(text):
+            if any(a <= m.start() < b for a, b in taken) or not self._sentence(m.start(), sentences)[2]:
+                continue
+            if self._after_activity(text, self._sentence(m.start(), sentences)[0], m.start(), 40):
+                continue
+            yield Reading("duration_weeks", _round_weeks(self._unit(m.group("u"))), m.start(),
+                          m.end(), "over the past ...")
         for m in self.date.finditer(text):
             yield Reading("duration_weeks", 0.0, m.start(), m.end(),
                           "a date, not a length: not guessed", usable=False)
@@ -228,6 +240,8 @@ class Quantities:
             return None
         if post == "later":
             return None   # "a week later": counted from some event, not from today
+        if post.endswith("duration"):
+            return Reading("duration_weeks", value, m.start(), m.end(), "... duration")
         if post in ("of", "history", "hx"):
             if _OF_PAIN.match(text, m.end()):
                 return Reading("duration_weeks", value, m.start(), m.end(), "... of pain")
