@@ -33,11 +33,11 @@ def _score(name: str, which: str | None = None):  # noqa: ANN202
 
 
 @pytest.mark.parametrize(("name", "which", "precision", "recall"), [
-    ("dev.jsonl", None, 0.93, 0.89),
+    ("dev.jsonl", None, 0.93, 0.90),
     ("lay-dev.jsonl", None, 0.88, 0.86),
-    ("dev-2.jsonl", None, 0.84, 0.73),
-    ("lay-dev-2.jsonl", "development", 0.87, 0.66),
-    ("lay-dev-2.jsonl", "held-out", 0.72, 0.49),
+    ("dev-2.jsonl", None, 0.85, 0.74),
+    ("lay-dev-2.jsonl", "development", 0.88, 0.66),
+    ("lay-dev-2.jsonl", "held-out", 0.72, 0.50),
 ])
 def test_floors(name: str, which: str | None, precision: float, recall: float) -> None:
     s = _score(name, which)

@@ -70,48 +70,49 @@ def _activity_ends(doc: Doc) -> list[int]:
     return [s.end_char for s in doc.spans[GROUP] if s.label_ in labels]
 
 
-def _set_aside(doc: Doc, start: int, end: int) -> str | None:
+def _set_aside(doc: Doc, start: int, end: int, child: str | None) -> str | None:
     """Why words at ``start:end`` (characters) do not count, by ConText's modifier scopes
-    (uncertain, hypothetical, about someone else, in the past), or None."""
+    (uncertain, hypothetical, about someone else, in the past), or None. ``child``: the
+    relation word when a parent describes their child (that child is not someone else)."""
     tokens = doc.char_span(start, end, alignment_mode="expand")
     if tokens is None or doc._.context_graph is None:
         return None
-    child = person.subject(doc.text)
     for mod in doc._.context_graph.modifiers:
         lo, hi = mod.scope_span
         m_lo, m_hi = mod.modifier_span
-        if mod.direction in ("TERMINATE", "PSEUDO") or m_lo < tokens.end and tokens.start < m_hi:
+        if (mod.direction in ("TERMINATE", "PSEUDO") or mod.category not in _ASIDE
+                or m_lo < tokens.end and tokens.start < m_hi
+                or not (lo < tokens.end and tokens.start < hi)):
             continue
         words = doc[m_lo:m_hi].text
         if mod.category == "FAMILY" and child and child in words.lower().split():
             continue   # the parent's own child is the person described
-        if lo < tokens.end and tokens.start < hi and mod.category in _ASIDE:
-            return f"{_ASIDE[mod.category]} ('{words}')"
+        return f"{_ASIDE[mod.category]} ('{words}')"
     return None
 
 
-def _reading_span(doc: Doc, r: Reading, original: str) -> Span:
+def _reading_span(doc: Doc, r: Reading, original: str, child: str | None) -> Span:
     """A number as a span, with ConText's modifiers applied by their scope."""
     why, used = r.why, r.usable
-    aside = _set_aside(doc, r.start, r.end) if used else None
+    aside = _set_aside(doc, r.start, r.end, child) if used else None
     if aside:
         why, used = aside, False
     return Span(finding=r.finding, value=r.value, start=r.start, end=r.end,
                 text=original[r.start:r.end], why=why, used=used)
 
 
-def _person(doc: Doc, cleaned: str, original: str, findings: dict[str, Value]
+def _person(doc: Doc, text: str, findings: dict[str, Value], child: str | None
             ) -> tuple[float | None, str | None, list[PersonSpan]]:
     """Age and sex of the person described: the first usable statement of each wins; a
     first-person pregnancy states the sex too."""
     spans = []
-    for said in person.read(cleaned):
+    for said in person.read(text):
         why, used = said.why, said.usable
-        aside = _set_aside(doc, said.start, said.end) if used else None
+        aside = _set_aside(doc, said.start, said.end, child) if used else None
         if aside:
             why, used = aside, False
         spans.append(PersonSpan(said.field, said.value, said.start, said.end,
-                                original[said.start:said.end], why, used))
+                                text[said.start:said.end], why, used))
     spans.sort(key=lambda s: (s.start, s.field))
     # "I'm a 62-year-old male": two overlapping statements of one sex are one mention.
     spans = [s for i, s in enumerate(spans)
@@ -198,9 +199,10 @@ def extract(text: str) -> Extraction:
     spans = list(composer.spans(doc, GROUP))
     sentences = _painful_sentences(doc)
     readings = quantities.read(read, sentences, _activity_ends(doc))
-    spans += [_reading_span(doc, r, read) for r in readings]
+    child = person.subject(read)
+    spans += [_reading_span(doc, r, read, child) for r in readings]
     findings, spans = _resolve(spans)
-    age, sex, person_spans = _person(doc, read, read, findings)
+    age, sex, person_spans = _person(doc, read, findings, child)
     # Positions back into the caller's own text.
     spans = [replace(s, start=(a := fixed.start(s.start)), end=(b := fixed.end(s.end)),
                      text=text[a:b]) for s in spans]
