@@ -9,18 +9,17 @@ is split by id parity (:func:`hipnav.intake.evaluate.half`).
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from hipnav.intake import extract
 from hipnav.intake.evaluate import RED_FLAGS, examples, half, same, score
+from tests.conftest import SHARED
 
-SHARED = Path(__file__).resolve().parents[2].parent / "shared" / "vignettes"
+VIGNETTES = SHARED / "vignettes"
 
 
 def _rows(name: str, which: str | None = None) -> list[tuple[str, str, dict]]:
-    path = SHARED / name
+    path = VIGNETTES / name
     if not path.exists():
         pytest.skip(f"{path} not found")
     rows = [r for r in examples(path) if r[1].strip() and (which is None or half(r[0]) == which)]
