@@ -169,7 +169,8 @@ def bench(backend: str, seconds: float, clients: int, folder: Path) -> dict[str,
     try:
         store = Store.open(url)
         version = store.engine.dialect.server_version_info
-        actor = store.accounts.create(None, "bench", PASSWORD).actor()
+        admin = store.accounts.create(None, "bench-admin", PASSWORD).actor()
+        actor = store.accounts.create(admin, "bench", PASSWORD).actor()  # a practitioner: no second factor
         raw_client = store.clients.create(actor, display_name="raw").id
         api_client = store.clients.create(actor, display_name="store api").id
         web_client = store.clients.create(actor, display_name="web api").id

@@ -22,7 +22,7 @@ from hipnav.store import Actor, Store
 PASSWORD = "correct horse battery"
 
 PG_ADMIN_URL = os.environ.get("HIPNAV_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres")
-TABLES = ("sign_in_throttle", "clinic_setup", "web_session", "audit_event", "outcome_visit", "assessment", "client",
+TABLES = ("sign_in_throttle", "clinic_setup", "recovery_code", "web_session", "audit_event", "outcome_visit", "assessment", "client",
           "practitioner")
 #: Fixtures through which a test creates accounts in this process (fast hashing applies there).
 _ACCOUNT_FIXTURES = {"store", "pg_store", "db_url"}

@@ -13,10 +13,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
+import pyotp
 import pytest
 from starlette.applications import Starlette
 
-from hipnav.store import Store
+from hipnav.store import Actor, Store
+from hipnav.store.second_factor import new_secret
 from tests.dbs import PASSWORD
 
 warnings.filterwarnings("ignore", message=r"Using `httpx` with `starlette\.testclient`")
@@ -53,11 +55,24 @@ def web(app: Starlette) -> Iterator[TestClient]:
         yield c
 
 
-def sign_in(client: TestClient, username: str, password: str = PASSWORD) -> str:
-    """Sign in through the form; returns the session's CSRF token."""
+def enrol(store: Store, actor: Actor) -> str:
+    """Turn a second factor on for the account, as its owner would (with the code of the step
+    before this one, so that this step's code is still unused for signing in); its secret."""
+    secret = new_secret()
+    store.second_factor.enable(actor, secret, pyotp.TOTP(secret).at(time.time() - 30))
+    return secret
+
+
+def sign_in(client: TestClient, username: str, password: str = PASSWORD, *, secret: str | None = None) -> str:
+    """Sign in through the form (and the code page, for an account with a second factor);
+    returns the session's CSRF token."""
     page = client.get("/clinic/sign-in")
     response = client.post("/clinic/sign-in", data={"csrf_token": csrf_of(page.text), "username": username,
                                                     "password": password})
+    if secret is not None:
+        assert response.url.path == "/clinic/sign-in/code", response.text[:500]
+        response = client.post("/clinic/sign-in/code", data={"csrf_token": csrf_of(response.text),
+                                                             "code": pyotp.TOTP(secret).now()})
     assert response.status_code == 200 and response.url.path == "/clinic/clients", response.text[:500]
     return csrf_of(response.text)
 

@@ -32,7 +32,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Server, d
     folder = tmp_path_factory.mktemp("clinic-browser")
     url = f"sqlite:///{folder / 'clinic.db'}"
     store = Store.open(url)
-    ana = store.accounts.create(None, "ana", PASSWORD, display_name="Ana Therapist").actor()
+    admin = store.accounts.create(None, "admin", PASSWORD).actor()
+    ana = store.accounts.create(admin, "ana", PASSWORD, display_name="Ana Therapist").actor()
     client = store.clients.create(ana, display_name="Jo Smith", reference="R-17", birth_year=1971, sex="female")
     for day, nprs, psfs, hoos in ((date(2026, 9, 1), 7, 3, 3), (date(2026, 9, 15), 6, 4, 2),
                                   (date(2026, 9, 29), 4, 6, 2), (date(2026, 10, 20), 2, 8, 1)):
@@ -133,3 +134,34 @@ def test_provider_pdf_download(page: Any, server: tuple[Server, dict[str, str]],
     assert path.read_bytes().startswith(b"%PDF")
     anon.screenshot(path=str(SHOTS / "result-page-provider-buttons.png"), full_page=True)
     anon.context.close()
+
+
+def test_an_admin_sets_up_the_second_factor_and_signs_in_with_it(page: Any,
+                                                                  server: tuple[Server, dict[str, str]]) -> None:
+    import time
+
+    import pyotp
+
+    srv, _ids = server
+    page.goto(srv.base + "/clinic/sign-in")
+    page.fill("#username", "admin")
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/clinic/account/two-factor")
+    assert page.locator("img.qr").bounding_box()["width"] >= 150  # the QR code is drawn
+    secret = page.inner_text("#totp-secret").strip()
+    page.screenshot(path=str(SHOTS / "clinic-two-factor-set-up.png"), full_page=True)
+    page.fill("#code", pyotp.TOTP(secret).at(time.time() - 30))
+    page.click("form.clinic-form button[type=submit]")
+    assert page.locator("#recovery-codes li").count() == 10
+    page.screenshot(path=str(SHOTS / "clinic-two-factor-recovery-codes.png"), full_page=True)
+    page.click("text=Sign out")
+    page.wait_for_url("**/clinic/sign-in")
+    page.fill("#username", "admin")
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/clinic/sign-in/code")
+    page.screenshot(path=str(SHOTS / "clinic-sign-in-code.png"), full_page=True)
+    page.fill("#code", pyotp.TOTP(secret).now())
+    page.click("form.clinic-form button[type=submit]")
+    page.wait_for_url("**/clinic/clients")

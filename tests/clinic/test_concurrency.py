@@ -22,7 +22,8 @@ CASE = {"format": "hipnav-case/1", "age": 35, "findings": {"loc_buttock": True, 
 
 def _run(url: str, tmp_path: Path, clients: int, seconds: float) -> None:
     setup = Store.open(url)
-    ana = setup.accounts.create(None, "ana", PASSWORD).actor()
+    admin = setup.accounts.create(None, "admin", PASSWORD).actor()
+    ana = setup.accounts.create(admin, "ana", PASSWORD).actor()  # a practitioner (admins need a code)
     client_ids = [setup.clients.create(ana, display_name=f"Client {n}").id for n in range(clients)]
     setup.close()
 

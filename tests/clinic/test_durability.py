@@ -21,7 +21,8 @@ WRITERS = 4
 @pytest.mark.slow
 def test_acknowledged_saves_survive_sigkill(db_url: str, tmp_path: Path) -> None:
     setup = Store.open(db_url)
-    ana = setup.accounts.create(None, "ana", PASSWORD).actor()
+    admin = setup.accounts.create(None, "admin", PASSWORD).actor()
+    ana = setup.accounts.create(admin, "ana", PASSWORD).actor()  # a practitioner (admins need a code)
     client_id = setup.clients.create(ana, display_name="Burst").id
     setup.close()
 

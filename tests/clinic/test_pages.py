@@ -10,7 +10,7 @@ from starlette.testclient import TestClient
 
 from hipnav.reports.fhir import validate
 from hipnav.store import Actor, Store
-from tests.clinic.conftest import PASSWORD, csrf_of, sign_in
+from tests.clinic.conftest import PASSWORD, csrf_of, enrol, sign_in
 
 HOOS = ["P1", "P2", "P3", "P4", "F1", "F2", "F3", "F4", "Q1", "Q2", "Q3", "Q4"]
 CASE = {"format": "hipnav-case/1", "id": "imported", "age": 58, "sex": "female",
@@ -122,7 +122,7 @@ def test_export_and_delete_for_good(web: TestClient, store: Store, admin: Actor,
 
 def test_admin_manages_accounts_and_reads_the_audit_log(web: TestClient, store: Store, admin: Actor,
                                                          alice: Actor) -> None:
-    token = sign_in(web, "admin")
+    token = sign_in(web, "admin", secret=enrol(store, admin))
     page = web.post("/clinic/admin/accounts", data={"csrf_token": token, "username": "carol",
                                                     "password": PASSWORD, "display_name": "Carol"})
     assert "Account &#39;carol&#39; created" in page.text or "Account 'carol' created" in page.text

@@ -6,7 +6,7 @@ from __future__ import annotations
 from starlette.testclient import TestClient
 
 from hipnav.store import Actor, Store
-from tests.clinic.conftest import PASSWORD, browser_client, csrf_of, sign_in
+from tests.clinic.conftest import PASSWORD, browser_client, csrf_of, enrol, sign_in
 
 
 def test_first_visit_sets_up_an_admin_then_setup_is_gone(web: TestClient, store: Store) -> None:
@@ -14,9 +14,9 @@ def test_first_visit_sets_up_an_admin_then_setup_is_gone(web: TestClient, store:
     assert page.url.path == "/clinic/setup"
     r = web.post("/clinic/setup", data={"csrf_token": csrf_of(page.text), "username": "ana",
                                         "password": PASSWORD, "display_name": "Ana"})
-    assert r.url.path == "/clinic/clients"
+    assert r.url.path == "/clinic/account/two-factor"  # an admin sets up a second factor first
     assert store.accounts.by_username("ana").role == "admin"  # type: ignore[union-attr]
-    assert web.get("/clinic/setup").url.path in ("/clinic/sign-in", "/clinic/clients")
+    assert web.get("/clinic/setup").url.path in ("/clinic/sign-in", "/clinic/clients", "/clinic/account/two-factor")
 
 
 def test_session_cookie_is_secure_httponly_and_samesite(app, alice: Actor) -> None:
@@ -56,7 +56,7 @@ def test_sign_in_is_rate_limited(web: TestClient, store: Store, admin: Actor, al
     outcomes = [e.outcome for e in store.audit.events(admin) if e.action == "account.signin"]
     assert outcomes.count("failed") == 5 and outcomes[0] == "throttled"
     # other accounts are not locked out by attacks on this one
-    sign_in(web, "admin")
+    sign_in(web, "admin", secret=enrol(store, admin))
 
 
 def test_every_form_carries_a_csrf_token_and_posts_without_it_fail(web: TestClient, store: Store,
@@ -152,7 +152,7 @@ def test_cookies_carry_the_host_prefix_over_https(app, alice: Actor) -> None:
 
 def test_an_admin_cannot_change_their_own_password_on_the_accounts_page(web: TestClient, store: Store,
                                                                         admin: Actor) -> None:
-    token = sign_in(web, "admin")
+    token = sign_in(web, "admin", secret=enrol(store, admin))
     r = web.post(f"/clinic/admin/accounts/{admin.id}", data={"csrf_token": token,
                                                              "password": "taken over while away"})
     assert r.status_code == 400 and "current" in r.text.lower()

@@ -24,6 +24,7 @@ from hipnav.store.clients import Clients, ClientView
 from hipnav.store.database import make_engine, migrate, resolve_url
 from hipnav.store.errors import AccountError, Forbidden, NotFound, StoreError
 from hipnav.store.records import EXPORT_FORMAT, Records
+from hipnav.store.second_factor import SecondFactor
 from hipnav.store.sign_in_limits import SignInLimits
 from hipnav.store.visits import Visits, VisitView
 from hipnav.store.web_sessions import WebSessions
@@ -43,6 +44,7 @@ class Store:
         self.audit = AuditLog(sessions)
         self.web_sessions = WebSessions(sessions)
         self.sign_in_limits = SignInLimits(sessions)
+        self.second_factor = SecondFactor(sessions)
 
     @classmethod
     def open(cls, url: str | None = None, *, pool_size: int = 10, upgrade: bool = True) -> Store:

@@ -45,13 +45,15 @@ class Account:
     role: str
     active: bool
     created_at: datetime
+    two_factor: bool = False
 
     def actor(self, channel: str = "web") -> Actor:
         return Actor(self.id, self.username, self.role, channel)
 
 
 def _view(p: Practitioner) -> Account:
-    return Account(p.id, p.username, p.display_name, p.role, p.active, p.created_at)
+    return Account(p.id, p.username, p.display_name, p.role, p.active, p.created_at,
+                   two_factor=p.totp_secret is not None)
 
 
 def _verify(password_hash: str, password: str) -> bool:

@@ -85,6 +85,8 @@ class Practitioner(Base):
     password_hash: Mapped[str] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    totp_secret: Mapped[str | None] = mapped_column(String(64))  # base32; None: no second factor
+    totp_last_step: Mapped[int | None] = mapped_column(BigInteger)  # the last code's time step, used once
 
 
 class Client(Base):
@@ -183,6 +185,21 @@ class WebSession(Base):
     csrf_token: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    #: ``signed_in``, or ``second_factor``: the password was right and a code is awaited.
+    stage: Mapped[str] = mapped_column(String(16), default="signed_in", server_default="signed_in")
+
+
+class RecoveryCode(Base):
+    """A one-time recovery code for the second factor, stored as a salted SHA-256 (ASVS
+    4.0.3 2.6.2): a lost phone need not lock an account out."""
+
+    __tablename__ = "recovery_code"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    practitioner_id: Mapped[str] = mapped_column(ForeignKey("practitioner.id", ondelete="CASCADE"),
+                                                 index=True)
+    code_hash: Mapped[str] = mapped_column(String(100))  # salt hex $ sha256 hex
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class SignInThrottle(Base):

@@ -59,7 +59,11 @@ async def account_update(request: Request) -> Response:
         return await _accounts_page(request, 400, error="Change your own password under Your account, "
                                                         "where your current password is asked for.")
     try:
-        if form.get("password"):
+        if form.get("two_factor") == "reset":
+            await db(store.second_factor.disable, who.actor, account_id)
+            await db(store.web_sessions.end_all, account_id)
+            notice = "Second factor reset; that account was signed out everywhere and sets it up again."
+        elif form.get("password"):
             await db(store.accounts.set_password, who.actor, account_id, str(form.get("password")))
             await db(store.web_sessions.end_all, account_id)
             notice = "Password set; that account was signed out everywhere."

@@ -24,7 +24,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from hipnav.store import Account
-from hipnav.store.web_sessions import SESSION_LIFETIME, SignedIn
+from hipnav.store.web_sessions import CODE_LIFETIME, SECOND_FACTOR, SESSION_LIFETIME, SIGNED_IN, SignedIn
 from hipnav.web.clinic import cookies
 from hipnav.web.clinic.context import clinic, db
 from hipnav.web.errors import json_error
@@ -89,13 +89,23 @@ def session_csrf_ok(request: Request, who: SignedIn, submitted: str | None) -> b
     return bool(submitted) and hmac.compare_digest(who.csrf_token, str(submitted))
 
 
-async def start_session(request: Request, account: Account, response: Response) -> str:
-    """A new session (a new token: never one the browser had before, ASVS 3.2.1) and a device
-    cookie for this browser; the session's CSRF token."""
-    token, csrf = await db(clinic(request).store.web_sessions.start, account.id)
-    cookies.put(request, response, cookies.SESSION, token, max_age=int(SESSION_LIFETIME.total_seconds()))
-    cookies.give_device(request, response, clinic(request).key, account.username)
+async def start_session(request: Request, account: Account, response: Response,
+                        stage: str = SIGNED_IN) -> str:
+    """A new session (a new token: never one the browser had before, ASVS 3.2.1); the
+    session's CSRF token. Signed in, the browser also gets a device cookie; at the
+    second-factor stage the session only waits for the code."""
+    token, csrf = await db(clinic(request).store.web_sessions.start, account.id, stage)
+    lifetime = SESSION_LIFETIME if stage == SIGNED_IN else CODE_LIFETIME
+    cookies.put(request, response, cookies.SESSION, token, max_age=int(lifetime.total_seconds()))
+    if stage == SIGNED_IN:
+        cookies.give_device(request, response, clinic(request).key, account.username)
     return csrf
+
+
+async def awaiting_code(request: Request) -> SignedIn | None:
+    """The account whose right password waits for its second-factor code in this browser."""
+    token = cookies.read(request, cookies.SESSION)
+    return await db(clinic(request).store.web_sessions.lookup, token, "web", SECOND_FACTOR) if token else None
 
 
 async def end_session(request: Request, response: Response) -> None:
@@ -113,13 +123,26 @@ def device_nonce(request: Request, username: str) -> str | None:
     return cookies.device_nonce(request, clinic(request).key, username)
 
 
+#: Where an admin without a second factor may go: setting it up, and signing out.
+SET_UP_SECOND_FACTOR = "/clinic/account/two-factor"
+_BEFORE_SECOND_FACTOR = (SET_UP_SECOND_FACTOR, "/clinic/sign-out")
+
+
+def needs_second_factor(who: SignedIn) -> bool:
+    """An admin, who manages every account, must set up a second factor before doing anything
+    else (two factors: NIST SP 800-63B authenticator assurance level 2)."""
+    return who.actor.is_admin and not who.two_factor
+
+
 def page(handler: Handler) -> Handler:
-    """A signed-in HTML page: anonymous visitors go to the sign-in page; a POST must carry
-    the session's CSRF token in its form."""
+    """A signed-in HTML page: anonymous visitors go to the sign-in page, an admin without a
+    second factor to setting it up; a POST must carry the session's CSRF token in its form."""
     async def wrapped(request: Request) -> Response:
         who = await current(request)
         if who is None:
             return RedirectResponse("/clinic/sign-in", status_code=303)
+        if needs_second_factor(who) and request.url.path not in _BEFORE_SECOND_FACTOR:
+            return RedirectResponse(SET_UP_SECOND_FACTOR, status_code=303)
         if request.method == "POST":
             form = await request.form()
             request.state.form = form
@@ -141,6 +164,9 @@ def api(handler: Handler) -> Handler:
         who = await current(request)
         if who is None:
             return error(401, "not_signed_in", "Sign in first (POST /clinic/api/session).")
+        if needs_second_factor(who):
+            return error(403, "second_factor_required", "An admin sets up a second factor first: open "
+                         f"{SET_UP_SECOND_FACTOR} in a browser.")
         if request.method not in ("GET", "HEAD") and not session_csrf_ok(
                 request, who, request.headers.get(CSRF_HEADER)):
             return error(403, "csrf", "Send the session's CSRF token in the X-CSRF-Token header.")

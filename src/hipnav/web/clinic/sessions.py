@@ -10,8 +10,9 @@ from hipnav.bad_input import BadInput
 from hipnav.json_input import decode_json
 from hipnav.store import Account, AccountError
 from hipnav.store.audit import DENIED, FAILED, OK, THROTTLED
-from hipnav.store.sign_in_limits import password_keys
-from hipnav.web.clinic import auth
+from hipnav.store.sign_in_limits import password_keys, second_factor_keys
+from hipnav.store.web_sessions import SECOND_FACTOR
+from hipnav.web.clinic import auth, cookies
 from hipnav.web.clinic.context import clinic, db
 from hipnav.web.errors import bad_input_status
 
@@ -55,8 +56,28 @@ async def _attempt(request: Request, username: str, password: str) -> Account:
     if account is None:
         await db(store.audit.write, None, "account.signin", FAILED, target_id=target)
         raise Refused("That name and password do not match an active account.")
-    await db(store.audit.write, account.actor(), "account.signin", OK, target_id=account.id)
     return account
+
+
+async def _second_factor(request: Request, account_id: str, code: str) -> None:
+    """Check a second-factor code under its own limit, audited; :class:`Refused` if wrong."""
+    store = clinic(request).store
+    attempt = await db(store.sign_in_limits.claim, second_factor_keys(account_id))
+    if not attempt.allowed:
+        await db(store.audit.write, None, "account.second_factor", THROTTLED, target_id=account_id)
+        raise Refused(f"Too many wrong codes. Try again in {wait_words(attempt.retry_after)}.", 429,
+                      attempt.retry_after)
+    right = bool(code) and await db(store.second_factor.verify, account_id, code)
+    await db(store.sign_in_limits.settle, attempt, right)
+    if not right:
+        await db(store.audit.write, None, "account.second_factor", FAILED, target_id=account_id)
+        raise Refused("That code is not right. Type the 6 digits your app shows now, or a recovery code.")
+
+
+async def _signed_in(request: Request, account: Account, response: Response) -> str:
+    """Audit the sign-in and start the session; its CSRF token."""
+    await db(clinic(request).store.audit.write, account.actor(), "account.signin", OK, target_id=account.id)
+    return await auth.start_session(request, account, response)
 
 
 async def sign_in(request: Request) -> Response:
@@ -82,8 +103,41 @@ async def sign_in(request: Request) -> Response:
         if refused.retry_after:
             page.headers["retry-after"] = str(refused.retry_after)
         return page
+    if account.two_factor:  # the password was right; the code comes on the next page
+        response = RedirectResponse("/clinic/sign-in/code", status_code=303)
+        await auth.start_session(request, account, response, SECOND_FACTOR)
+        return response
     response = RedirectResponse("/clinic/clients", status_code=303)
-    await auth.start_session(request, account, response)
+    await _signed_in(request, account, response)
+    return response
+
+
+async def sign_in_code(request: Request) -> Response:
+    """The second step of signing in to an account with a second factor."""
+    waiting = await auth.awaiting_code(request)
+    if waiting is None:
+        return RedirectResponse("/clinic/sign-in", status_code=303)
+    c = clinic(request)
+    if request.method == "GET":
+        return c.render(request, "clinic/sign_in_code.html", csrf=waiting.csrf_token)
+    form = await request.form()
+    if not auth.session_csrf_ok(request, waiting, str(form.get(auth.CSRF_FIELD) or "")):
+        return c.render(request, "clinic/sign_in_code.html", status_code=403, csrf=waiting.csrf_token,
+                        error="The form had expired. Please try again.")
+    try:
+        await _second_factor(request, waiting.actor.id, str(form.get("code") or "")[:64])
+    except Refused as refused:
+        page = c.render(request, "clinic/sign_in_code.html", status_code=refused.status,
+                        csrf=waiting.csrf_token, error=str(refused))
+        if refused.retry_after:
+            page.headers["retry-after"] = str(refused.retry_after)
+        return page
+    account = await db(c.store.accounts.get, waiting.actor.id)
+    if account is None or not account.active:
+        return RedirectResponse("/clinic/sign-in", status_code=303)
+    response = RedirectResponse("/clinic/clients", status_code=303)
+    await db(c.store.web_sessions.end, cookies.read(request, cookies.SESSION))  # a new token follows
+    await _signed_in(request, account, response)
     return response
 
 
@@ -110,8 +164,8 @@ async def setup(request: Request) -> Response:
                                 username=username)
     except AccountError:  # someone else's set-up committed first
         return RedirectResponse("/clinic/sign-in", status_code=303)
-    response = RedirectResponse("/clinic/clients", status_code=303)
-    await auth.start_session(request, account, response)
+    response = RedirectResponse(auth.SET_UP_SECOND_FACTOR, status_code=303)  # an admin needs one
+    await _signed_in(request, account, response)
     return response
 
 
@@ -150,13 +204,18 @@ async def api_session(request: Request) -> Response:
     try:
         account = await _attempt(request, str(body.get("username") or "")[:64],
                                  str(body.get("password") or ""))
+        if account.two_factor:
+            if not body.get("code"):
+                return auth.error(401, "second_factor_required", "This account has a second factor: send "
+                                  "the code from its app (or a recovery code) as \"code\".", "code")
+            await _second_factor(request, account.id, str(body.get("code"))[:64])
     except Refused as refused:
         failed = auth.error(refused.status, "sign_in_failed", str(refused))
         if refused.retry_after:
             failed.headers["retry-after"] = str(refused.retry_after)
         return failed
     response = JSONResponse({"username": account.username, "role": account.role})
-    csrf = await auth.start_session(request, account, response)
+    csrf = await _signed_in(request, account, response)
     response.body = response.render({"username": account.username, "role": account.role, "csrf_token": csrf})
     response.headers["content-length"] = str(len(response.body))
     return response
@@ -164,6 +223,7 @@ async def api_session(request: Request) -> Response:
 
 routes = [
     Route("/clinic/sign-in", sign_in, methods=["GET", "POST"]),
+    Route("/clinic/sign-in/code", sign_in_code, methods=["GET", "POST"]),
     Route("/clinic/setup", setup, methods=["GET", "POST"]),
     Route("/clinic/sign-out", sign_out, methods=["POST"]),
     Route("/clinic/api/session", api_session, methods=["POST", "DELETE"]),
