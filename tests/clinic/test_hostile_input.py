@@ -185,3 +185,18 @@ def test_nothing_personal_reaches_the_postgresql_log(web: TestClient, store: Sto
     assert b"hipnav log check" in written
     assert MARKER.encode() not in written
     assert statuses == [422, 422, 422, 400]
+
+
+def test_bodies_must_be_declared_json(web: TestClient, store: Store, alice: Actor) -> None:
+    """ASVS 13.1.5 / 13.2.5: a body of another declared type is refused (415) unread."""
+    headers = _api(web, "alice")
+    client = store.clients.create(alice, display_name="Jo")
+    for content_type in ("text/plain", "application/x-www-form-urlencoded", ""):
+        h = {**headers, "content-type": content_type}
+        for method, path in (("POST", "/clinic/api/clients"), ("PATCH", f"/clinic/api/clients/{client.id}"),
+                             ("POST", f"/clinic/api/clients/{client.id}/visits"),
+                             ("POST", f"/clinic/api/clients/{client.id}/assessments")):
+            r = web.request(method, path, content=b'{"display_name": "X"}', headers=h)
+            assert r.status_code == 415 and r.json()["field"] == "body", (method, path, content_type)
+    assert web.post("/clinic/api/clients", content=b'{"display_name": "X"}',
+                    headers={**headers, "content-type": "application/json; charset=utf-8"}).status_code == 201

@@ -171,3 +171,32 @@ def test_wrong_current_passwords_count_under_the_sign_in_limits(web: TestClient,
                                           "password": "a new passphrase for me"})
     assert r.status_code == 429 and "Too many wrong passwords" in r.text
     assert store.accounts.authenticate("alice", PASSWORD)
+
+
+def test_signing_in_gives_a_new_session_token(app, alice: Actor) -> None:
+    """No session fixation: a token planted before sign-in is not adopted (ASVS 3.2.1)."""
+    planted = "__Host-hipnav_session=planted-by-someone-else"
+    with browser_client(app) as c:
+        page = c.get("/clinic/sign-in")
+        form = {"csrf_token": csrf_of(page.text), "username": "alice", "password": PASSWORD}
+        tokens = []
+        for _ in range(2):
+            r = c.post("/clinic/sign-in", data=form, follow_redirects=False,
+                       headers={"cookie": f"{planted}; __Host-hipnav_form={c.cookies.get('__Host-hipnav_form')}"})
+            assert r.status_code == 303
+            cookie = next(v for k, v in r.headers.multi_items()
+                          if k == "set-cookie" and v.startswith("__Host-hipnav_session="))
+            tokens.append(cookie.split(";", 1)[0].split("=", 1)[1])
+        assert "planted-by-someone-else" not in tokens and tokens[0] != tokens[1]
+    with browser_client(app) as other:  # the planted value signs nobody in
+        assert other.get("/clinic/clients", headers={"cookie": planted}).url.path == "/clinic/sign-in"
+
+
+def test_a_password_change_signs_out_every_session(app, store: Store, alice: Actor) -> None:
+    with browser_client(app) as laptop, browser_client(app) as phone:
+        sign_in(phone, "alice")
+        token = sign_in(laptop, "alice")
+        r = laptop.post("/clinic/account", data={"csrf_token": token, "current_password": PASSWORD,
+                                                 "password": "a fresh passphrase for alice"})
+        assert r.url.path == "/clinic/sign-in"
+        assert phone.get("/clinic/clients").url.path == "/clinic/sign-in"

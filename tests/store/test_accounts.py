@@ -109,3 +109,16 @@ def test_only_admins_list_accounts(store: Store, admin: Actor, alice: Actor) -> 
     assert [a.username for a in store.accounts.list(admin)] == ["admin", "alice"]
     with pytest.raises(Forbidden):
         store.accounts.list(alice)
+
+
+def test_long_passwords_are_kept_whole(store: Store, admin: Actor) -> None:
+    """ASVS 2.1.2 and 2.1.3: 64 characters and more are taken (up to 128), and every
+    character counts: no truncation."""
+    long = "the quick hip clinic jumps over forty lazy appointments on a rainy tuesday morning!"  # 84
+    store.accounts.create(admin, "longpass", long)
+    assert store.accounts.authenticate("longpass", long)
+    assert store.accounts.authenticate("longpass", long[:-1]) is None
+    assert store.accounts.authenticate("longpass", long[:72]) is None  # bcrypt would stop here
+    with pytest.raises(BadInput) as exc:
+        store.accounts.create(admin, "toolong", long + "x" * (129 - len(long)))
+    assert exc.value.field == "password" and "128" in exc.value.message

@@ -23,8 +23,8 @@ from hipnav.bad_input import BadInput
 
 MIN_LENGTH = 12
 MAX_LENGTH = 128
-#: zxcvbn's matching grows with the square of the length; the first 100 characters decide.
-ANALYSED = 100
+#: zxcvbn refuses longer input (its matching grows with the square of the length): the first 72 decide.
+ANALYSED = 72
 MIN_SCORE = 3
 
 

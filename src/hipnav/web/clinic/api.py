@@ -25,10 +25,14 @@ from hipnav.web.clinic.context import clinic, db
 from hipnav.web.errors import bad_input_status
 
 VISIT_FIELDS = ("visit_date", "nprs", "psfs", "hoos12", "note")
+NOT_JSON = "unsupported_media_type"
 
 
 async def _object(request: Request, what: str) -> dict[str, Any]:
-    """The body: a JSON object within the decoder's bounds, else :class:`BadInput`."""
+    """The body: declared JSON (anything else is refused unread, 415: ASVS 4.0.3 13.2.5), a
+    JSON object within the decoder's bounds, else :class:`BadInput`."""
+    if request.headers.get("content-type", "").split(";")[0].strip().lower() != "application/json":
+        raise BadInput("body", "must be sent as application/json", NOT_JSON)
     body = decode_json(await request.body())
     if type(body) is not dict:
         raise BadInput("body", f"must be a JSON object: {what}", INVALID_JSON)
@@ -51,7 +55,8 @@ def _missing() -> Response:
 
 
 def _invalid(exc: BadInput) -> Response:
-    return auth.error(bad_input_status(exc), exc.code, str(exc), exc.field)
+    status = 415 if exc.code == NOT_JSON else bad_input_status(exc)
+    return auth.error(status, exc.code, str(exc), exc.field)
 
 
 @auth.api
