@@ -36,7 +36,8 @@ def _free_port() -> int:
         return port
 
 
-def _times(http: httpx.Client, headers: dict[str, str], stop: threading.Event | None, samples: int) -> list[float]:
+def _times(http: httpx.Client, headers: dict[str, str], stop: threading.Event | None,
+           samples: int) -> list[float]:
     out: list[float] = []
     while len(out) < samples and not (stop and stop.is_set()):
         start = time.perf_counter()
@@ -53,7 +54,8 @@ def _summary(name: str, times: list[float]) -> str:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--crowd", type=int, default=60)
     parser.add_argument("--samples", type=int, default=200)
     args = parser.parse_args()
@@ -68,9 +70,10 @@ def main() -> int:
         port = _free_port()
         env = {**os.environ, "HIPNAV_DATABASE_URL": url, "XDG_DATA_HOME": folder,
                "HIPNAV_SECRET_KEY": "benchmark-only-secret"}
-        proc = subprocess.Popen([sys.executable, "-m", "hipnav", "serve", "--port", str(port), "--workers", "2",
-                                 "--forwarded-allow-ips", "127.0.0.1"], cwd=ROOT, env=env,
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        command = [sys.executable, "-m", "hipnav", "serve", "--port", str(port), "--workers", "2",
+                   "--forwarded-allow-ips", "127.0.0.1"]
+        proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL, start_new_session=True)
         base = f"http://127.0.0.1:{port}"
         try:
             for _ in range(600):
