@@ -3,6 +3,7 @@ cookies, CSRF tokens, the sign-in rate limit, sign-out."""
 
 from __future__ import annotations
 
+import pytest
 from starlette.testclient import TestClient
 
 from hipnav.store import Actor, Store
@@ -200,3 +201,19 @@ def test_a_password_change_signs_out_every_session(app, store: Store, alice: Act
                                                  "password": "a fresh passphrase for alice"})
         assert r.url.path == "/clinic/sign-in"
         assert phone.get("/clinic/clients").url.path == "/clinic/sign-in"
+
+
+def test_a_full_password_queue_refuses_at_once(web: TestClient, store: Store, alice: Actor,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past the queue of password checks a worker allows, a sign-in is refused before any
+    database or password work (503, Retry-After), so a crowd signing in cannot take the
+    threads signed-in pages need (benchmarks/bench_sign_in.py measures the pages)."""
+    import hipnav.web.clinic.context as context
+
+    monkeypatch.setattr(context, "MAX_WAITING_PASSWORD_WORK", 0)
+    r = web.post("/clinic/api/session", json={"username": "alice", "password": PASSWORD})
+    assert r.status_code == 503 and int(r.headers["retry-after"]) >= 1
+    with store.engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT count(*) FROM sign_in_throttle").scalar() == 0
+    monkeypatch.setattr(context, "MAX_WAITING_PASSWORD_WORK", 16)
+    assert web.post("/clinic/api/session", json={"username": "alice", "password": PASSWORD}).status_code == 200

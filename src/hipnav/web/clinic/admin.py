@@ -11,7 +11,7 @@ from hipnav.store import AccountError, Forbidden, NotFound
 from hipnav.store.schema import ROLES
 from hipnav.store.sign_in_limits import password_keys
 from hipnav.web.clinic import auth, cookies
-from hipnav.web.clinic.context import clinic, db
+from hipnav.web.clinic.context import clinic, db, password_work
 from hipnav.web.clinic.sessions import wait_words
 
 
@@ -111,8 +111,8 @@ async def my_account(request: Request) -> Response:
                                       error=f"Too many wrong passwords. Try again in "
                                             f"{wait_words(attempt.retry_after)}.")
     try:
-        await db(store.accounts.set_password, who.actor, who.actor.id,
-                 str(form.get("password") or ""), str(form.get("current_password") or ""))
+        await password_work(request, store.accounts.set_password, who.actor, who.actor.id,
+                            str(form.get("password") or ""), str(form.get("current_password") or ""))
     except BadInput as exc:
         await db(store.sign_in_limits.settle, attempt, exc.field != "current_password")
         return clinic(request).render(request, "clinic/account.html", status_code=400, error=str(exc),

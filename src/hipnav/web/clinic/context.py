@@ -3,16 +3,24 @@
 The store is opened on the first clinic request of each worker process (migrating the
 schema if needed), not at import, so the anonymous flow never touches a database. Tests
 put their own store in ``app.state.clinic_store`` before the first request.
+
+Password checks (Argon2id: about 0.1 s of CPU and 64 MB each, by design) run one at a time
+per worker process (:func:`password_work`), on a thread of their own, so that a crowd
+signing in cannot take the thread pool that signed-in pages need for their database calls;
+when more than :data:`MAX_WAITING_PASSWORD_WORK` already wait, a sign-in is refused at once
+(503 with ``Retry-After``), before any database or password work.
 """
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
+import anyio
+import anyio.to_thread
 import jinja2
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -27,6 +35,7 @@ TEMPLATES = Path(__file__).parent / "templates"
 STATIC = Path(__file__).parent / "static"
 T = TypeVar("T")
 _lock = threading.Lock()
+MAX_WAITING_PASSWORD_WORK = 16
 
 
 @dataclass
@@ -35,6 +44,7 @@ class Clinic:
     key: bytes
     templates: Jinja2Templates
     site: Site
+    password_work: anyio.CapacityLimiter = field(default_factory=lambda: anyio.CapacityLimiter(1))
 
     def render(self, request: Request, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
         context.setdefault("kb_version", self.site.kb.version)
@@ -72,3 +82,13 @@ def clinic(request: Request) -> Clinic:
 async def db(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     """Run a blocking store call off the event loop."""
     return await run_in_threadpool(fn, *args, **kwargs)
+
+
+def password_work_full(request: Request) -> bool:
+    """Whether a new password check would only join too long a queue (refuse it at once)."""
+    return clinic(request).password_work.statistics().tasks_waiting >= MAX_WAITING_PASSWORD_WORK
+
+
+async def password_work(request: Request, fn: Callable[..., T], *args: Any) -> T:
+    """Run a store call that checks or sets a password: one at a time per process."""
+    return await anyio.to_thread.run_sync(lambda: fn(*args), limiter=clinic(request).password_work)

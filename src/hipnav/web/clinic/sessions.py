@@ -13,7 +13,7 @@ from hipnav.store.audit import DENIED, FAILED, OK, THROTTLED
 from hipnav.store.sign_in_limits import password_keys, second_factor_keys
 from hipnav.store.web_sessions import SECOND_FACTOR
 from hipnav.web.clinic import auth, cookies
-from hipnav.web.clinic.context import clinic, db
+from hipnav.web.clinic.context import clinic, db, password_work, password_work_full
 from hipnav.web.errors import bad_input_status
 
 
@@ -41,6 +41,8 @@ class Refused(Exception):
 async def _attempt(request: Request, username: str, password: str) -> Account:
     """Claim a place under the sign-in limits, check the password, settle the claim, audit
     the attempt. The account, or :class:`Refused`."""
+    if password_work_full(request):  # refused before any database or password work
+        raise Refused("Many sign-ins are being checked right now. Try again in a few seconds.", 503, 2)
     store = clinic(request).store
     keys = password_keys(username, auth.client_address(request), auth.device_nonce(request, username))
     attempt = await db(store.sign_in_limits.claim, keys)
@@ -51,7 +53,7 @@ async def _attempt(request: Request, username: str, password: str) -> Account:
         raise Refused(f"Too many failed attempts. Try again in {wait_words(attempt.retry_after)}. "
                       "(A browser you have signed in with before is not slowed down.)", 429,
                       attempt.retry_after)
-    account = await db(store.accounts.authenticate, username, password)
+    account = await password_work(request, store.accounts.authenticate, username, password)
     await db(store.sign_in_limits.settle, attempt, account is not None)
     if account is None:
         await db(store.audit.write, None, "account.signin", FAILED, target_id=target)

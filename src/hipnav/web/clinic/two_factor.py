@@ -22,7 +22,7 @@ from hipnav.store import AccountError
 from hipnav.store.second_factor import new_secret, provisioning_uri
 from hipnav.store.sign_in_limits import password_keys
 from hipnav.web.clinic import auth
-from hipnav.web.clinic.context import clinic, db
+from hipnav.web.clinic.context import clinic, db, password_work
 from hipnav.web.clinic.sessions import wait_words
 
 TEMPLATE = "clinic/two_factor.html"
@@ -88,7 +88,7 @@ async def _turn_off(request: Request, password: str) -> Response:
     if not attempt.allowed:
         return await _enabled_page(request, 429, f"Too many wrong passwords. Try again in "
                                                  f"{wait_words(attempt.retry_after)}.")
-    right = await db(store.accounts.authenticate, name, password) is not None
+    right = await password_work(request, store.accounts.authenticate, name, password) is not None
     await db(store.sign_in_limits.settle, attempt, right)
     if not right:
         return await _enabled_page(request, 400, "That password is not right.")
