@@ -91,16 +91,23 @@ def test_racing_claims_let_exactly_the_free_ones_through(store: Store) -> None:
     barrier = threading.Barrier(16)
     allowed: list[bool] = []
 
+    errors: list[BaseException] = []
+
     def one() -> None:
         barrier.wait()
-        allowed.append(limits.claim(keys).allowed)
+        try:
+            allowed.append(limits.claim(keys).allowed)
+        except BaseException as exc:  # noqa: BLE001 - reported below with the rows
+            errors.append(exc)
 
     threads = [threading.Thread(target=one) for _ in range(16)]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
-    assert sorted(allowed) == [False] * 11 + [True] * 5
+    with store.engine.connect() as conn:
+        rows = conn.exec_driver_sql("SELECT failures, blocked_until FROM sign_in_throttle").all()
+    assert not errors and sorted(allowed) == [False] * 11 + [True] * 5, (errors, allowed, rows)
 
 
 def test_addresses_are_counted_by_network() -> None:

@@ -122,7 +122,8 @@ class SignInLimits:
                 session.execute(insert.on_conflict_do_update(  # locks an existing row
                     index_elements=["key"], set_={"failures": SignInThrottle.failures}))
             rows = {row.key: row for row in session.scalars(
-                select(SignInThrottle).where(SignInThrottle.key.in_(digests)).with_for_update())}
+                select(SignInThrottle).where(SignInThrottle.key.in_(digests)).with_for_update()
+                .execution_options(populate_existing=True))}
             waits = [row.blocked_until - now for row in rows.values()
                      if row.blocked_until is not None and row.blocked_until > now]
             if waits:
