@@ -9,10 +9,9 @@ from starlette.routing import Route
 from hipnav.bad_input import BadInput
 from hipnav.store import AccountError, Forbidden, NotFound
 from hipnav.store.schema import ROLES
-from hipnav.store.sign_in_limits import password_keys
 from hipnav.web.clinic import auth, cookies
 from hipnav.web.clinic.context import clinic, db, password_work
-from hipnav.web.clinic.sessions import wait_words
+from hipnav.web.clinic.sessions import claim_password, wait_words
 
 
 def _forbidden(request: Request) -> Response:
@@ -103,9 +102,7 @@ async def my_account(request: Request) -> Response:
         return clinic(request).render(request, "clinic/account.html", error=None, notice=None)
     form = auth.form_of(request)
     store = clinic(request).store
-    name = who.actor.username
-    attempt = await db(store.sign_in_limits.claim, password_keys(name, auth.client_address(request),
-                                                                 auth.device_nonce(request, name)))
+    attempt = await claim_password(request, who.actor.username)
     if not attempt.allowed:
         return clinic(request).render(request, "clinic/account.html", status_code=429, notice=None,
                                       error=f"Too many wrong passwords. Try again in "

@@ -10,7 +10,7 @@ from hipnav.bad_input import BadInput
 from hipnav.json_input import decode_json
 from hipnav.store import Account, AccountError
 from hipnav.store.audit import DENIED, FAILED, OK, THROTTLED
-from hipnav.store.sign_in_limits import password_keys, second_factor_keys
+from hipnav.store.sign_in_limits import Attempt, password_keys, second_factor_keys
 from hipnav.store.web_sessions import SECOND_FACTOR
 from hipnav.web.clinic import auth, cookies
 from hipnav.web.clinic.context import clinic, db, password_work, password_work_full
@@ -38,14 +38,20 @@ class Refused(Exception):
         self.status, self.retry_after = status, retry_after
 
 
+async def claim_password(request: Request, username: str) -> Attempt:
+    """A place under the sign-in limits for one check of ``username``'s password from this
+    browser (its address, and its device cookie if it has one for that account)."""
+    keys = password_keys(username, auth.client_address(request), auth.device_nonce(request, username))
+    return await db(clinic(request).store.sign_in_limits.claim, keys)
+
+
 async def _attempt(request: Request, username: str, password: str) -> Account:
     """Claim a place under the sign-in limits, check the password, settle the claim, audit
     the attempt. The account, or :class:`Refused`."""
     if password_work_full(request):  # refused before any database or password work
         raise Refused("Many sign-ins are being checked right now. Try again in a few seconds.", 503, 2)
     store = clinic(request).store
-    keys = password_keys(username, auth.client_address(request), auth.device_nonce(request, username))
-    attempt = await db(store.sign_in_limits.claim, keys)
+    attempt = await claim_password(request, username)
     known = await db(store.accounts.by_username, username) if username else None
     target = known.id if known else None
     if not attempt.allowed:

@@ -20,10 +20,9 @@ from starlette.routing import Route
 from hipnav.bad_input import BadInput
 from hipnav.store import AccountError
 from hipnav.store.second_factor import new_secret, provisioning_uri
-from hipnav.store.sign_in_limits import password_keys
 from hipnav.web.clinic import auth
 from hipnav.web.clinic.context import clinic, db, password_work
-from hipnav.web.clinic.sessions import wait_words
+from hipnav.web.clinic.sessions import claim_password, wait_words
 
 TEMPLATE = "clinic/two_factor.html"
 
@@ -83,8 +82,7 @@ async def _turn_off(request: Request, password: str) -> Response:
     who = auth.me(request)
     store = clinic(request).store
     name = who.actor.username
-    attempt = await db(store.sign_in_limits.claim, password_keys(name, auth.client_address(request),
-                                                                 auth.device_nonce(request, name)))
+    attempt = await claim_password(request, name)
     if not attempt.allowed:
         return await _enabled_page(request, 429, f"Too many wrong passwords. Try again in "
                                                  f"{wait_words(attempt.retry_after)}.")
