@@ -31,12 +31,13 @@ def evidence_nodes(model: CompiledModel) -> dict[str, list[int]]:
     family (its states, with cluster masks), per family (every observed configuration) and
     per cluster rule (criteria met)."""
     nodes: dict[str, list[int]] = defaultdict(list)
-    for i, key in enumerate(model.states):
-        r = int(model.single_row[i])
-        if r >= 0:
+    for states, r in model.row_of.items():
+        g = model.group[states[0]]
+        if g < len(model.family_ids):
+            nodes["G:" + model.family_ids[g]].append(r)
+        else:
+            key = model.states[states[0]]
             nodes[("C:" if key.is_cluster else "F:") + key.finding].append(r)
-    for states, r in model.config_row.items():
-        nodes["G:" + model.family_ids[int(model.group[states[0]])]].append(r)
     return dict(nodes)
 
 
@@ -56,7 +57,7 @@ class ExportedNetworks:
         cpds = [TabularCPD("S", n_set, [[1 / n_set]] * n_set),
                 TabularCPD("D", 2, [1 - prior, prior], evidence=["S"], evidence_card=[n_set])]
         for name, rows in self.nodes.items():
-            ratios = np.exp(m.row_log_lr[rows, j])
+            ratios = np.exp(m.scores[rows, j])
             q = 1.0 / (len(rows) * max(1.0, float(ratios.max())) * 2.0)
             absent = np.full(len(rows), q)
             present = q * ratios

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from hipnav.engine import CompiledModel, compile_model
+from hipnav.engine import CompiledModel, compiled
 from hipnav.knowledge import load
 from hipnav.knowledge.model import KnowledgeBase
 
@@ -32,7 +32,7 @@ def tiny_kb() -> KnowledgeBase:
 
 @pytest.fixture(scope="session")
 def tiny_model(tiny_kb: KnowledgeBase) -> CompiledModel:
-    return compile_model(tiny_kb)
+    return compiled(tiny_kb)
 
 
 @pytest.fixture(scope="session")

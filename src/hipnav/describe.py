@@ -13,13 +13,12 @@ def describe_contribution(kb: KnowledgeBase, c: Contribution) -> str:
     if c.is_cluster:
         return f"{kb.clusters[c.finding].name}: {c.note}"
     f = kb.findings[c.finding]
-    text = f.label or f.ask or f.means or f.id
     if f.type == "bool":
-        return f"{text.rstrip('?')}: {'yes' if c.state == 'yes' else 'no'}"
+        return f"{f.text.rstrip('?')}: {'yes' if c.state == 'yes' else 'no'}"
     if f.type == "number":
         band = next(b for b in f.bands if b.id == c.state)
-        return f"{f.label or f.means or f.ask or f.id}: {band.describe(f.unit or '')}".replace("?", "")
-    return f"{f.label or f.means or f.id}: {c.state}"
+        return f"{f.text}: {band.describe(f.unit or '')}".replace("?", "")
+    return f"{f.text}: {c.state}"
 
 
 def source_label(kb: KnowledgeBase, c: Contribution) -> str:

@@ -208,3 +208,36 @@ def test_acr_hip_oa_criteria_replace_the_examined_findings(model, kb, age, findi
 def test_acr_hip_oa_criteria_are_not_used_in_younger_people(model, kb):
     case = parse_case({"age": 30, "findings": {"exam_ir_restricted": True, "lab_esr_mm_h": 12}}, kb)
     assert not any(c.is_cluster for c in explain(model, case, "hip_oa").contributions)
+
+
+def test_scoring_rows_are_the_family_rule_applied_to_the_cases_states(model, kb, tiny_model, tiny_kb):
+    """The rows compiled for every way a group can be observed give exactly what the family
+    rule gives applied to a case's own states (and the prior of its setting and age)."""
+    import random
+
+    from hipnav.engine.model import family_contribution
+    from hipnav.engine.posterior import encode, logits, prior_row
+    from tests.engine.random_cases import random_raw_case
+
+    rng = random.Random(41)
+    for m, k in ((model, kb), (tiny_model, tiny_kb)):
+        for _ in range(300):
+            case = parse_case(random_raw_case(k, rng), k)
+            groups: dict[int, list[int]] = {}
+            for s in encode(m, case.values()):
+                groups.setdefault(m.group[s], []).append(s)
+            expected = m.prior_logit[prior_row(m, case)].copy()
+            for members in groups.values():
+                expected += family_contribution(m.log_lr[members])
+            np.testing.assert_allclose(logits(m, case), expected, rtol=0, atol=1e-12)
+
+
+def test_ties_keep_the_conditions_order(model, kb):
+    """The ranking is the stable sort on the probability, highest first: conditions that tie
+    (common when a case says little) stay in ``model.conditions`` (alphabetical) order."""
+    from hipnav.assessment import assess
+
+    for raw in ({"findings": {}}, {"findings": {}, "age": 30}, {"findings": {"fever": False}}):
+        result = assess(parse_case(raw, kb), model)
+        probs = result.probabilities
+        assert result.ranking == tuple(sorted(range(len(probs)), key=lambda j: -probs[j]))

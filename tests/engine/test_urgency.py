@@ -45,3 +45,23 @@ def test_an_uninformative_adult_is_self_care_in_every_setting(model, kb):
         for age in (25, 45, 70):
             result = assess(parse_case({"age": age, "setting": setting, "findings": {}}, kb), model)
             assert result.urgency.level == "self_care", (setting, age)
+
+
+def test_red_flags_through_the_trigger_index_are_every_rule_evaluated(kb):
+    """The index (values and comparisons a case must show) only skips rules that cannot fire:
+    the same flags, in the same order, as evaluating every rule."""
+    import random
+
+    from hipnav.triage import fired_red_flags
+    from tests.engine.random_cases import random_raw_case
+
+    rng = random.Random(31)
+    fired_somewhere = 0
+    for _ in range(1500):
+        values = parse_case(random_raw_case(kb, rng), kb).values()
+        plain = [rf.id for rf in kb.red_flags.values() if rf.when.evaluate(values) is True]
+        plain.sort(key=lambda i: -kb.urgency_rank(kb.red_flags[i].urgency))
+        got = [f.id for f in fired_red_flags(kb, values)]
+        assert got == plain
+        fired_somewhere += bool(got)
+    assert fired_somewhere > 100  # the cases do reach the rules

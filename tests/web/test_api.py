@@ -14,6 +14,7 @@ from starlette.testclient import TestClient
 from hipnav.assessment import assess
 from hipnav.engine import parse_case
 from hipnav.knowledge.model import KnowledgeBase
+from hipnav.result import as_builtins, contract
 from tests.web.conftest import start_server, stop_server
 
 CASE: dict[str, Any] = {
@@ -28,7 +29,7 @@ def test_assess_returns_the_result_contract_with_explanations(client: TestClient
     assert r.status_code == 200
     assert r.headers["content-type"] == "application/json"
     body = r.json()
-    expected = assess(parse_case(CASE, kb)).to_json()
+    expected = as_builtins(contract(assess(parse_case(CASE, kb))))
     for key in ("id", "urgency", "red_flags", "differential", "knowledge_base_version"):
         assert body[key] == expected[key]
     probs = [d["probability"] for d in body["differential"]]

@@ -1,9 +1,8 @@
-"""The JSON API's endpoints as plain ASGI apps (web/api.py), called straight through ASGI.
+"""The JSON API (web/api.py) called straight through ASGI, as a server calls the app.
 
-Every API request normally reaches its endpoint through ``ApiFirst``, ahead of Starlette's
-router; the router reaches the same endpoint for the same path. Both ways must answer byte
-for byte alike, and the endpoint itself must read bodies in any number of chunks, refuse
-bad input by field, stop at the size limit, and say nothing to a client that has gone.
+Every answer has the safe headers and, for an error, the one error shape; bodies are read in
+any number of chunks, bad input refused by field, the size limit kept, and a client that has
+gone is told nothing.
 """
 
 from __future__ import annotations
@@ -15,9 +14,6 @@ from typing import Any
 
 import pytest
 from starlette.applications import Starlette
-
-from hipnav.web.api import ApiFirst
-from hipnav.web.app import create_app
 
 CASE = {"format": "hipnav-case/1", "id": "c1", "age": 41, "sex": "female", "setting": "manual_therapy",
         "findings": {"loc_buttock": True, "loc_ischial": True, "loc_groin": False, "agg_sitting": True,
@@ -65,18 +61,6 @@ def call(app: Any, method: str, path: str, body: bytes | list[bytes] = b"", quer
     return start["status"], dict(start["headers"]), content
 
 
-@pytest.fixture(scope="module")
-def router_only() -> Starlette:
-    """The same app with the shortcut switched off: every API request goes via the router."""
-    app = create_app()
-    app.middleware_stack = app.build_middleware_stack()
-    layer: Any = app.middleware_stack
-    while not isinstance(layer, ApiFirst):
-        layer = layer.app
-    layer.endpoints = {}
-    return app
-
-
 REQUESTS: list[tuple[str, str, bytes, bytes]] = [
     ("POST", "/api/v1/assess", json.dumps(CASE).encode(), b""),
     ("POST", "/api/v1/assess", json.dumps(CASE).encode(), b"explain=0"),
@@ -110,12 +94,9 @@ REQUESTS: list[tuple[str, str, bytes, bytes]] = [
 
 
 @pytest.mark.parametrize("method, path, body, query", REQUESTS)
-def test_the_shortcut_and_the_router_answer_alike(app: Starlette, router_only: Starlette, method: str,
-                                                  path: str, body: bytes, query: bytes) -> None:
-    fast = call(app, method, path, body, query)
-    routed = call(router_only, method, path, body, query)
-    assert fast == routed
-    status, headers, content = fast
+def test_every_answer_is_json_with_safe_headers_and_errors_have_one_shape(
+        app: Starlette, method: str, path: str, body: bytes, query: bytes) -> None:
+    status, headers, content = call(app, method, path, body, query)
     assert headers[b"content-type"] == b"application/json"
     assert headers[b"cache-control"] == b"no-store" and b"content-security-policy" in headers
     assert int(headers[b"content-length"]) == len(content)
@@ -188,7 +169,7 @@ def test_a_crash_in_an_endpoint_is_a_fixed_500(app: Starlette, monkeypatch: pyte
     def boom(*args: object, **kwargs: object) -> None:
         raise RuntimeError("secret: loc_buttock=true")
 
-    monkeypatch.setattr("hipnav.web.api.assessment_json", boom)
+    monkeypatch.setattr("hipnav.web.api.describe", boom)
     status, headers, content = call(app, "POST", "/api/v1/assess", json.dumps(CASE).encode())
     assert status == 500 and headers[b"cache-control"] == b"no-store"
     assert json.loads(content) == {"error": "internal_error", "field": None,

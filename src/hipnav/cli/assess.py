@@ -48,6 +48,7 @@ def run(args: argparse.Namespace) -> int:
     from hipnav.bad_input import BadInput
     from hipnav.cli.caseio import iter_raw_cases, read_text
     from hipnav.engine.case import case_id_of
+    from hipnav.result import contract, describe, encode
 
     if args.text is not None or args.text_file:
         text = _cases_from_text(args)
@@ -75,12 +76,12 @@ def run(args: argparse.Namespace) -> int:
             else:
                 print(f"hipnav assess: case {cid or f'on line {raw.line}'} refused: {exc}", file=sys.stderr)
             continue
-        result = assess(case, model)
+        assessment = assess(case, model)
         if args.json:
-            out.write(json.dumps(result.to_json()) + "\n")
+            out.write(encode(contract(assessment)).decode() + "\n")
         else:
             from hipnav.cli.terminal_report import render
 
-            out.write(render(result, top=args.top) + "\n")
+            out.write(render(describe(assessment, args.top), assessment.next_question()) + "\n")
     out.flush()
     return 1 if failed else 0

@@ -94,7 +94,7 @@ def _confirm_from_text(text: str, session: Session, kb: KnowledgeBase,
         if finding.type != "bool" or finding.group == "demographics":
             continue
         said = "yes" if value else "no"
-        answer = _ask(f"  {finding.ask or finding.means}  → {said}. Right? [y/n/?]", read)
+        answer = _ask(f"  {finding.question}  → {said}. Right? [y/n/?]", read)
         if answer in ("y", "yes", ""):
             session.answers.append((fid, bool(value)))
         elif answer in ("n", "no"):
@@ -105,8 +105,9 @@ def _confirm_from_text(text: str, session: Session, kb: KnowledgeBase,
 
 def run(args: argparse.Namespace) -> int:
     from hipnav.assessment import DISCLAIMER, assess, default_model
-    from hipnav.cli.terminal_report import render
+    from hipnav.cli.terminal_report import CAUSES, render
     from hipnav.engine import Case, next_question, parse_case
+    from hipnav.result import describe
 
     model = default_model()
     question_set = "clinician" if args.clinician else "patient"
@@ -163,7 +164,7 @@ def run(args: argparse.Namespace) -> int:
         asked += 1
 
     final = assess(current(), model)
-    print("\n" + render(final))
+    print("\n" + render(describe(final, CAUSES), final.next_question()))
     save_to = args.save
     if save_to is None and sys.stdin.isatty():
         save_to = _ask("\nSave this case as JSON? Type a file name, or press Enter to skip:", read) or None

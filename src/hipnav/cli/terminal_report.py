@@ -1,14 +1,18 @@
-"""A readable terminal report of an assessment: urgency first, then the ranked causes with
+"""A readable terminal report of a result: urgency first, then the ranked causes with
 probability bars, the reasons for and against each, and the sources behind every number."""
 
 from __future__ import annotations
 
 import textwrap
 
-from hipnav.assessment import DISCLAIMER, Assessment
-from hipnav.describe import describe_contribution, source_label
+from hipnav.engine import Question
+from hipnav.result import Result
 
 BAR_WIDTH = 24
+#: Causes shown unless asked otherwise (``hipnav assess --top``).
+CAUSES = 6
+#: Reasons shown for each cause (the strongest counted ones).
+REASONS = 6
 
 
 def _bar(p: float) -> str:
@@ -16,34 +20,33 @@ def _bar(p: float) -> str:
     return "█" * filled + "·" * (BAR_WIDTH - filled)
 
 
-def render(result: Assessment, top: int = 6, width: int = 88) -> str:
-    kb = result.model.kb
+def render(result: Result, next_question: Question | None = None, width: int = 88) -> str:
+    """The report of ``result`` (its explained causes are the ones shown), and the question
+    that would help most next."""
     lines: list[str] = []
-    title = f"hipnav assessment{f' of {result.case.id}' if result.case.id else ''}"
+    title = f"hipnav assessment{f' of {result.id}' if result.id else ''}"
     lines += [title, "=" * len(title), ""]
-    u = result.urgency
-    lines.append(f"URGENCY: {u.level.replace('_', ' ').upper()}: {u.means}")
+    lines.append(f"URGENCY: {result.urgency.replace('_', ' ').upper()}: {result.urgency_means}")
     for flag in result.red_flags:
         lines += textwrap.wrap(f"RED FLAG ({flag.urgency.replace('_', ' ')}): {flag.message}",
                                width, initial_indent="  ! ", subsequent_indent="    ")
     lines += ["", "Likely causes (each condition's own probability; several can be present):", ""]
     sources: dict[str, str] = {}
-    for rank, d in enumerate(result.differential[:top], start=1):
-        lines.append(f"{rank:>2}. {d.plain_name:<44} {_bar(d.probability)} {d.probability:6.1%}")
-        expl = result.explain(d.condition)
-        for c in expl.counted[:6]:
-            sign = "+" if c.log_lr > 0 else "-"
-            ref = source_label(kb, c)
-            lines.append(f"      {sign} {describe_contribution(kb, c)}  (LR {c.lr:.2g}; {ref})")
-            if c.provenance and c.provenance.source:
-                sources[c.provenance.source] = kb.references[c.provenance.source].citation()
-    nq = result.next_question()
-    if nq is not None:
-        lines += ["", f"Question that would help most next: {nq.text}"]
+    for rank, cause in enumerate(result.explanations or (), start=1):
+        p = cause.probability
+        lines.append(f"{rank:>2}. {cause.plain_name:<44} {_bar(p)} {p:6.1%}")
+        for r in [r for r in cause.reasons if r.counted][:REASONS]:
+            sign = "+" if r.direction == "for" else "-"
+            label = r.source.label if r.source else ""
+            lines.append(f"      {sign} {r.text}  (LR {r.likelihood_ratio:.2g}; {label})")
+            if r.source and r.source.reference and r.source.citation:
+                sources[r.source.reference] = r.source.citation
+    if next_question is not None:
+        lines += ["", f"Question that would help most next: {next_question.text}"]
     if sources:
         lines += ["", "Sources:"]
         for ref_id, citation in sorted(sources.items()):
             lines += textwrap.wrap(f"[{ref_id}] {citation}", width, initial_indent="  ",
                                    subsequent_indent="    ")
-    lines += ["", *textwrap.wrap(DISCLAIMER, width)]
+    lines += ["", *textwrap.wrap(result.disclaimer or "", width)]
     return "\n".join(lines)

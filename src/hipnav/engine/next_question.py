@@ -9,14 +9,14 @@ the answer and the condition. Cluster rules are left out of this look-ahead.
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 
 import numpy as np
 
 from hipnav.engine.case import Case
-from hipnav.engine.model import CompiledModel, FloatArray, StateKey
+from hipnav.engine.model import CompiledModel, FloatArray, StateKey, compiled
 from hipnav.engine.posterior import encode, logits
+from hipnav.knowledge.model import KnowledgeBase
 
 #: Assumed share of people without a condition who answer "yes" to a question, where the
 #: knowledge base gives likelihood ratios but no specificity. It only orders questions; it
@@ -40,7 +40,7 @@ class Question:
 @dataclass(frozen=True)
 class _Tables:
     findings: tuple[str, ...]
-    yes_rows: np.ndarray
+    yes_rows: np.ndarray  # [findings]: the state of each answer
     no_rows: np.ndarray
     p_yes_d: FloatArray  # [findings, conditions]
     p_yes_not_d: FloatArray
@@ -60,7 +60,12 @@ def askable(model: CompiledModel, question_set: str) -> tuple[str, ...]:
     return tuple(out)
 
 
-@functools.lru_cache(maxsize=4)
+def question_tables(kb: KnowledgeBase) -> dict[str, _Tables]:
+    """The tables of both question sets, made once (see ``KnowledgeBase.derived``)."""
+    model = compiled(kb)
+    return {question_set: _tables(model, question_set) for question_set in (PATIENT, CLINICIAN)}
+
+
 def _tables(model: CompiledModel, question_set: str) -> _Tables:
     """P(yes | d) and P(yes | not d) for every askable question and condition.
 
@@ -104,7 +109,7 @@ def information_gain(model: CompiledModel, case: Case, question_set: str = PATIE
     answer's evidence the family rule would still let count given what is already known
     (a second test of a family already answered adds little or nothing).
     """
-    t = _tables(model, question_set)
+    t = model.kb.derived(question_tables)[question_set]
     values = case.values()
     unasked = np.array([f not in values and f not in skip for f in t.findings])
     if not unasked.any():
@@ -113,21 +118,21 @@ def information_gain(model: CompiledModel, case: Case, question_set: str = PATIE
     logit = logits(model, case, rows)
     cur_pos: dict[int, FloatArray] = {}
     cur_neg: dict[int, FloatArray] = {}
-    for r in rows:
-        g = int(model.group[r])
-        cur_pos[g] = np.maximum(cur_pos.get(g, 0.0), model.log_lr_pos[r])
-        cur_neg[g] = np.minimum(cur_neg.get(g, 0.0), model.log_lr_neg[r])
+    for r in rows:  # each family's strongest evidence so far, in each direction
+        g = model.group[r]
+        cur_pos[g] = np.maximum(cur_pos.get(g, 0.0), model.log_lr[r])
+        cur_neg[g] = np.minimum(cur_neg.get(g, 0.0), model.log_lr[r])
 
     yes_rows, no_rows = t.yes_rows[unasked], t.no_rows[unasked]
     raw = np.abs(model.log_lr[yes_rows]) + np.abs(model.log_lr[no_rows])
     effective = raw.copy()
     for i, (ry, rn) in enumerate(zip(yes_rows, no_rows, strict=True)):
-        g = int(model.group[ry])
+        g = model.group[ry]
         if g in cur_pos:
-            dy = (np.maximum(cur_pos[g], model.log_lr_pos[ry]) - cur_pos[g]
-                  + np.minimum(cur_neg[g], model.log_lr_neg[ry]) - cur_neg[g])
-            dn = (np.maximum(cur_pos[g], model.log_lr_pos[rn]) - cur_pos[g]
-                  + np.minimum(cur_neg[g], model.log_lr_neg[rn]) - cur_neg[g])
+            dy = (np.maximum(cur_pos[g], model.log_lr[ry]) - cur_pos[g]
+                  + np.minimum(cur_neg[g], model.log_lr[ry]) - cur_neg[g])
+            dn = (np.maximum(cur_pos[g], model.log_lr[rn]) - cur_pos[g]
+                  + np.minimum(cur_neg[g], model.log_lr[rn]) - cur_neg[g])
             effective[i] = np.abs(dy) + np.abs(dn)
     with np.errstate(divide="ignore", invalid="ignore"):
         share = np.where(raw > 0, effective / raw, 0.0)
@@ -164,7 +169,7 @@ def next_question(model: CompiledModel, case: Case, question_set: str = PATIENT,
     screening = screening_questions(model, case, question_set, skip)
     if screening:
         f = kb.findings[screening[0]]
-        return Question(f.id, f.ask or f.means or f.id, "red-flag screening", 0.0)
+        return Question(f.id, f.question, "red-flag screening", 0.0)
     gains = information_gain(model, case, question_set, skip)
     if not gains:
         return None
@@ -172,4 +177,4 @@ def next_question(model: CompiledModel, case: Case, question_set: str = PATIENT,
     if gains[best] < MIN_GAIN_BITS:
         return None
     f = kb.findings[best]
-    return Question(f.id, f.ask or f.means or f.id, "most informative", gains[best])
+    return Question(f.id, f.question, "most informative", gains[best])

@@ -43,7 +43,7 @@ def _state_text(kb: KnowledgeBase, finding_id: str, state: str) -> str:
             return f"{f.ask.strip()} {'Yes' if state == 'yes' else 'No'}."
         base = (f.means or f.id).strip()
         return base if state == "yes" else f"Not found on examination: {base[0].lower()}{base[1:]}"
-    name = (f.label or f.means or f.id.replace("_", " ").capitalize()).rstrip("?")
+    name = f.text.rstrip("?")
     if f.type == "number":
         band = next(b for b in f.bands if b.id == state)
         return f"{name}: {band.describe(f.unit or '')} ({state.replace('_', ' ')})"

@@ -6,9 +6,11 @@ known to be consistent: ids resolve, numbers lie in range, every figure has prov
 
 from __future__ import annotations
 
-import functools
 import math
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from hipnav.knowledge.predicate import Predicate
 
@@ -122,7 +124,13 @@ class Finding:
 
     @property
     def text(self) -> str:
+        """What the finding is called wherever it is named: a reason, a summary, a report."""
         return self.label or self.ask or self.means or self.id
+
+    @property
+    def question(self) -> str:
+        """How to ask about it: the person's question, else what a clinician records."""
+        return self.ask or self.means or self.id
 
     def state_of(self, value: bool | float | str) -> str:
         """The state a valid value falls in (the value has been validated already)."""
@@ -305,7 +313,10 @@ class UrgencyLevel:
     means: str
 
 
-@dataclass(frozen=True, eq=False)  # identity: one loaded knowledge base, with its derived indexes
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, eq=False)  # identity: one loaded knowledge base, with what is derived from it
 class KnowledgeBase:
     version: str
     settings: dict[str, str]
@@ -330,39 +341,64 @@ class KnowledgeBase:
     # derived against: see hipnav.knowledge.derivation)
     base_rates: dict[str, dict[str, BaseRate]] = field(default_factory=dict)
 
-    def urgency_rank(self, level: str) -> int:
-        """0 for the least urgent level, rising with urgency."""
-        return self._urgency_ranks[level]
+    # Indexes of the fields above, made with them (every assessment reads them):
+    #: urgency level ids, least urgent first
+    levels_ascending: tuple[str, ...] = field(init=False)
+    #: each urgency level's rank, 0 for the least urgent
+    urgency_ranks: dict[str, int] = field(init=False)
+    #: each urgency level -> what it means
+    urgency_means: dict[str, str] = field(init=False)
+    #: each condition's typical urgency, as a rank
+    typical_urgency_rank: dict[str, int] = field(init=False)
+    #: for each implied finding, the findings that imply it (``implies:``)
+    implied_by: dict[str, tuple[str, ...]] = field(init=False)
+    # What is derived from this knowledge base by other modules: see :meth:`derived`.
+    _derived: dict[Callable[[KnowledgeBase], object], object] = field(init=False, repr=False)
+    _lock: threading.RLock = field(init=False, repr=False)
 
-    @functools.cached_property
-    def levels_ascending(self) -> tuple[str, ...]:
-        """Urgency level ids, least urgent first."""
-        return tuple(sorted(self.urgency_ids, key=self.urgency_rank))
-
-    @functools.cached_property
-    def implied_by(self) -> dict[str, tuple[str, ...]]:
-        """For each implied finding, the findings that imply it (``implies:``)."""
-        out: dict[str, list[str]] = {}
+    def __post_init__(self) -> None:
+        n = len(self.urgency_levels)
+        ranks = {u.id: n - 1 - i for i, u in enumerate(self.urgency_levels)}
+        implied_by: dict[str, list[str]] = {}
         for f in self.findings.values():
             for implied in f.implies:
-                out.setdefault(implied, []).append(f.id)
-        return {k: tuple(v) for k, v in out.items()}
+                implied_by.setdefault(implied, []).append(f.id)
+        made = {
+            "levels_ascending": tuple(u.id for u in reversed(self.urgency_levels)),
+            "urgency_ranks": ranks,
+            "urgency_means": {u.id: u.means for u in self.urgency_levels},
+            "typical_urgency_rank": {c.id: ranks[c.typical_urgency] for c in self.conditions.values()},
+            "implied_by": {k: tuple(v) for k, v in implied_by.items()},
+            "_derived": {},
+            "_lock": threading.RLock(),
+        }
+        for name, value in made.items():
+            object.__setattr__(self, name, value)
 
-    @functools.cached_property
-    def typical_urgency_rank(self) -> dict[str, int]:
-        """Each condition's typical urgency, as a rank (0 = least urgent)."""
-        return {c.id: self.urgency_rank(c.typical_urgency) for c in self.conditions.values()}
-
-    @functools.cached_property
-    def urgency_means(self) -> dict[str, str]:
-        """Each urgency level's id -> what it means (every assessment words its level)."""
-        return {u.id: u.means for u in self.urgency_levels}
-
-    @functools.cached_property
-    def _urgency_ranks(self) -> dict[str, int]:
-        n = len(self.urgency_levels)
-        return {u.id: n - 1 - i for i, u in enumerate(self.urgency_levels)}
+    def urgency_rank(self, level: str) -> int:
+        """0 for the least urgent level, rising with urgency."""
+        return self.urgency_ranks[level]
 
     @property
     def urgency_ids(self) -> tuple[str, ...]:
         return tuple(u.id for u in self.urgency_levels)
+
+    def derived(self, build: Callable[[KnowledgeBase], T]) -> T:
+        """What ``build`` derives from this knowledge base (the compiled model, the red-flag
+        index, the explanation table, ...), built the first time it is asked for and kept.
+
+        The one way hipnav keeps data derived from a knowledge base: each is built once, under
+        a lock (the web app assesses in worker threads, and a table half built must never be
+        read), and held by the knowledge base itself, so it lives exactly as long as the
+        knowledge base does. A server builds everything at start-up
+        (:func:`hipnav.assessment.prepare`), so that no request waits for it."""
+        found = self._derived.get(build, _NOT_YET)
+        if found is _NOT_YET:
+            with self._lock:  # (re-entrant: one table may be built from another)
+                found = self._derived.get(build, _NOT_YET)
+                if found is _NOT_YET:
+                    found = self._derived[build] = build(self)
+        return found  # type: ignore[return-value]
+
+
+_NOT_YET = object()

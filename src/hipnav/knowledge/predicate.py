@@ -7,7 +7,6 @@ the knowledge base. A predicate on a finding the case does not report is *unknow
 
 from __future__ import annotations
 
-import functools
 import operator
 import sys
 from collections.abc import Callable, Mapping
@@ -54,59 +53,35 @@ class Predicate:
 
     def evaluate(self, findings: Mapping[str, Value]) -> Truth:
         """Three-valued truth of the predicate on these findings (None = unknown)."""
-        return self.compiled(findings)
-
-    @functools.cached_property
-    def compiled(self) -> Callable[[Mapping[str, Value]], Truth]:
-        """The predicate as one closure: red-flag rules run on every assessment, and a
-        closure avoids re-dispatching on ``op`` at every node of the tree."""
-        op, fid, value = self.op, self.finding, self.value
-        if op in ("all", "any", "not"):
-            parts = tuple(p.compiled for p in self.parts)
-            if op == "not":
-                inner = parts[0]
-
-                def negate(f: Mapping[str, Value]) -> Truth:
-                    r = inner(f)
-                    return None if r is None else not r
-                return negate
+        op = self.op
+        if op == "all" or op == "any":
             decisive = op == "any"  # the value that settles the whole: True for any, False for all
-
-            def combine(f: Mapping[str, Value]) -> Truth:
-                unknown = False
-                for part in parts:
-                    r = part(f)
-                    if r is decisive:
-                        return decisive
-                    if r is None:
-                        unknown = True
-                return None if unknown else not decisive
-            return combine
-        if op == "is":
-            def equals(f: Mapping[str, Value]) -> Truth:
-                observed = f.get(fid)  # type: ignore[arg-type]
-                return None if observed is None else bool(observed == value)
-            return equals
+            unknown = False
+            for part in self.parts:
+                truth = part.evaluate(findings)
+                if truth is decisive:
+                    return decisive
+                if truth is None:
+                    unknown = True
+            return None if unknown else not decisive
+        if op == "not":
+            truth = self.parts[0].evaluate(findings)
+            return None if truth is None else not truth
+        observed = findings.get(self.finding)  # type: ignore[arg-type]
         if op == "is_not":
             # Two-valued on purpose: true unless the case reports this value. Safety rules use
             # it for "unless something else explains it", so that a missing answer lets the
             # rule fire instead of silencing it.
-            def differs(f: Mapping[str, Value]) -> Truth:
-                return f.get(fid) != value  # type: ignore[arg-type]
-            return differs
-        compare = _COMPARE[op]
-        threshold = float(value)  # type: ignore[arg-type]
+            return observed != self.value
+        if observed is None:
+            return None
+        if op == "is":
+            return bool(observed == self.value)
+        if isinstance(observed, str):
+            return False
+        return _COMPARE[op](float(observed), float(self.value))  # type: ignore[arg-type]
 
-        def compares(f: Mapping[str, Value]) -> Truth:
-            observed = f.get(fid)  # type: ignore[arg-type]
-            if observed is None:
-                return None
-            if isinstance(observed, str):
-                return False
-            return compare(float(observed), threshold)
-        return compares
-
-    @functools.cached_property
+    @property
     def triggers(self) -> frozenset[tuple[str, Value | Passes]] | None:
         """Reported values at least one of which the case must show for the predicate to be
         true (see :func:`shows`): ``(finding, value)``, or ``(finding, Passes(op, threshold))``
@@ -131,7 +106,7 @@ class Predicate:
             return None if any(t is None for t in parts) else frozenset().union(*parts)  # type: ignore[arg-type]
         return None
 
-    @functools.cached_property
+    @property
     def trigger_sets(self) -> tuple[frozenset[tuple[str, Value | Passes]], ...] | None:
         """Lists of :attr:`triggers` the case must show one of each of for the predicate to
         be true: for ``all``, every part's that has one (each part must be true), else the

@@ -4,7 +4,7 @@ Saved with every assessment and the input of both reports (PDF and FHIR), so tha
 of an old assessment says what was shown then, even after the knowledge base has changed:
 it carries the ranked causes with their reasons and sources as text, not as references to
 today's knowledge base. Its top level is the shared case-format result contract
-(``Assessment.to_json()``), so it is also a valid ``hipnav assess --json`` line.
+(:func:`hipnav.result.contract`), so it is also a valid ``hipnav assess --json`` line.
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from hipnav.assessment import DISCLAIMER, Assessment
-from hipnav.describe import describe_contribution, source_label
+from hipnav.assessment import Assessment
+from hipnav.result import as_builtins, contract, describe
 
 FORMAT = "hipnav-result/1"
 TOP_CAUSES = 6
@@ -30,44 +30,45 @@ def _answer(finding_type: str, unit: str | None, value: object) -> str:
     return f"{value} {unit or ''}".strip()
 
 
-def build_document(result: Assessment, *, top: int = TOP_CAUSES,
+def build_document(assessment: Assessment, *, top: int = TOP_CAUSES,
                    created_at: datetime | None = None) -> dict[str, Any]:
-    """The whole result as shown: contract fields, then causes with reasons, findings, sources."""
-    kb = result.model.kb
-    doc: dict[str, Any] = dict(result.to_json())
+    """The whole result as shown (:func:`hipnav.result.describe`): contract fields, then causes
+    with reasons, findings, sources."""
+    kb = assessment.model.kb
+    result = describe(assessment, top)
+    doc: dict[str, Any] = as_builtins(contract(assessment))
     doc["format"] = FORMAT
     doc["created_at"] = (created_at or datetime.now(UTC)).isoformat()
-    u = result.urgency
+    u = assessment.urgency
     doc["urgency_detail"] = {"from_red_flags": u.from_red_flags, "from_differential": u.from_differential,
                              "risk_by_level": {k: round(v, 6) for k, v in u.risk_by_level.items()}}
     sources: dict[str, dict[str, str]] = {}
     causes = []
-    for rank, d in enumerate(result.differential[:top], start=1):
+    for rank, cause in enumerate(result.explanations or (), start=1):
         reasons = []
-        for c in result.explain(d.condition).counted[:REASONS_PER_CAUSE]:
-            prov = c.provenance
+        for r in [r for r in cause.reasons if r.counted][:REASONS_PER_CAUSE]:
+            src = r.source
             reasons.append({
-                "finding": c.finding, "text": describe_contribution(kb, c), "direction": c.direction,
-                "lr": round(c.lr, 4), "grade": prov.grade if prov else None,
-                "source": prov.source if prov else None, "source_label": source_label(kb, c),
-                "estimate": prov.estimate if prov else None,
+                "finding": r.finding, "text": r.text, "direction": r.direction,
+                "lr": round(r.likelihood_ratio, 4), "grade": src.grade if src else None,
+                "source": src.reference if src else None, "source_label": src.label if src else "",
+                "estimate": src.estimate if src else None,
             })
-            if prov and prov.source and prov.source in kb.references:
-                ref = kb.references[prov.source]
-                sources[ref.id] = {"citation": ref.citation(), "link": ref.link}
-        causes.append({"rank": rank, "condition": d.condition, "name": d.name, "plain_name": d.plain_name,
-                       "probability": round(d.probability, 6), "typical_urgency": d.typical_urgency,
-                       "reasons": reasons})
+            if src and src.reference:
+                sources[src.reference] = {"citation": src.citation or "", "link": src.link or ""}
+        causes.append({"rank": rank, "condition": cause.condition, "name": cause.name,
+                       "plain_name": cause.plain_name, "probability": round(cause.probability, 6),
+                       "typical_urgency": cause.typical_urgency, "reasons": reasons})
     doc["causes"] = causes
     findings = []
-    for fid, value in result.case.findings.items():
+    for fid, value in assessment.case.findings.items():
         f = kb.findings[fid]
         findings.append({"id": fid, "group": f.group, "type": f.type, "text": f.text, "unit": f.unit,
                          "value": value, "answer": _answer(f.type, f.unit, value)})
     doc["findings"] = findings
     doc["regions"] = [x["id"] for x in findings if x["group"] == "location" and x["value"] is True]
     doc["sources"] = dict(sorted(sources.items()))
-    doc["disclaimer"] = DISCLAIMER
+    doc["disclaimer"] = result.disclaimer
     return doc
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -53,15 +52,9 @@ def build_index(kb: KnowledgeBase) -> TriggerIndex:
     return TriggerIndex(rules, by_finding, needs, always)
 
 
-_indexes: weakref.WeakKeyDictionary[KnowledgeBase, TriggerIndex] = weakref.WeakKeyDictionary()
-
-
 def trigger_index(kb: KnowledgeBase) -> TriggerIndex:
-    """The knowledge base's trigger index, built on first use."""
-    index = _indexes.get(kb)
-    if index is None:
-        index = _indexes[kb] = build_index(kb)
-    return index
+    """The knowledge base's trigger index, made once (see ``KnowledgeBase.derived``)."""
+    return kb.derived(build_index)
 
 
 def fired_red_flags(kb: KnowledgeBase, values: Mapping[str, object]) -> list[FiredRedFlag]:

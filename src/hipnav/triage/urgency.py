@@ -9,7 +9,7 @@ unneeded visit (Pauker & Kassirer's threshold approach to clinical decisions).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from hipnav.knowledge.model import KnowledgeBase
@@ -25,17 +25,14 @@ class Urgency:
     risk_by_level: dict[str, float]  # P(at least one condition at this level or above)
 
 
-def decide_urgency(kb: KnowledgeBase, probabilities: Iterable[tuple[int, float]],
+def decide_urgency(kb: KnowledgeBase, probabilities: Mapping[str, float],
                    red_flags: Sequence[FiredRedFlag]) -> Urgency:
-    """``probabilities``: each condition's typical urgency as a rank
-    (:attr:`~hipnav.knowledge.model.KnowledgeBase.typical_urgency_rank`) with its probability
-    (pairs, so that an assessment can hand over its columns as they are, without a
-    dictionary or a look-up per condition)."""
+    """``probabilities``: each condition's posterior, by condition id."""
     ranked_levels = kb.levels_ascending  # least urgent first
     # P(no condition at exactly level L), then accumulate from the most urgent level down
     none_at = [1.0] * len(ranked_levels)
-    for rank, p in probabilities:
-        none_at[rank] *= 1.0 - p
+    for condition, p in probabilities.items():
+        none_at[kb.typical_urgency_rank[condition]] *= 1.0 - p
     risk: dict[str, float] = {}
     from_diff = ranked_levels[0]
     none_present = 1.0

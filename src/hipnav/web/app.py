@@ -28,10 +28,11 @@ from starlette.staticfiles import StaticFiles
 
 from hipnav.bad_input import BadInput
 from hipnav.engine import CompiledModel
-from hipnav.web.api import Api, ApiFirst
+from hipnav.web.api import Api
 from hipnav.web.errors import on_bad_input, on_http_error
 from hipnav.web.guard import MAX_BODY_BYTES, Guard
 from hipnav.web.guides import routes as guide_routes
+from hipnav.web.intake import load_pipeline
 from hipnav.web.intake_pages import IntakePages
 from hipnav.web.pages import Pages
 from hipnav.web.site import STATIC_DIR, make_site
@@ -58,10 +59,12 @@ def _extension_routes(names: tuple[str, ...]) -> list[BaseRoute]:
 
 @contextlib.asynccontextmanager
 async def _lifespan(app: Starlette) -> AsyncIterator[None]:
-    """At start-up, move everything loaded so far (the compiled knowledge base, templates,
-    modules: some 80,000 objects) out of the garbage collector's sight. A full collection
-    otherwise walks all of them and stalls a request for tens of milliseconds now and then,
-    which is what a p99 latency measures."""
+    """At start-up, before the first request: load the free-text extractor's pipeline (in a
+    worker thread, see ``web/intake.py``), then move everything loaded so far (the compiled
+    knowledge base, templates, spaCy, modules: some hundreds of thousands of objects) out of
+    the garbage collector's sight. A full collection otherwise walks all of them and stalls a
+    request for tens of milliseconds now and then, which is what a p99 latency measures."""
+    await load_pipeline()
     gc.collect()
     gc.freeze()
     yield
@@ -71,8 +74,11 @@ def create_app(model: CompiledModel | None = None, *, max_body_bytes: int = MAX_
                extensions: tuple[str, ...] = EXTENSIONS) -> Starlette:
     """The web application. ``model`` defaults to the shipped knowledge base."""
     from hipnav.assessment import default_model
+    from hipnav.result import prepare
 
-    site = make_site(model or default_model())
+    model = model or default_model()
+    prepare(model.kb)  # everything derived from the knowledge base, before the first request
+    site = make_site(model)
     pages = Pages(site)
     api = Api(site)
     routes: list[BaseRoute] = [
@@ -85,8 +91,7 @@ def create_app(model: CompiledModel | None = None, *, max_body_bytes: int = MAX_
     ]
     app = Starlette(
         routes=routes,
-        middleware=[Middleware(Guard, max_body_bytes=max_body_bytes),
-                    Middleware(ApiFirst, endpoints=api.endpoints())],  # see api.py
+        middleware=[Middleware(Guard, max_body_bytes=max_body_bytes)],
         # refused input and HTTP errors answered in one place (other exceptions: see guard.py)
         exception_handlers={BadInput: on_bad_input, HTTPException: on_http_error},
         lifespan=_lifespan,

@@ -170,7 +170,7 @@ def confirmation(extraction: Extraction, text: str, kb: KnowledgeBase,
         if s.used or s.finding in extraction.findings or finding is None or (s.text, s.finding) in seen:
             continue
         seen.add((s.text, s.finding))
-        asides.append(Aside(_squash(s.text), finding.label or finding.id, _plain_why(s.why)))
+        asides.append(Aside(_squash(s.text), finding.text, _plain_why(s.why)))
     return items, asides
 
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 import logging
 
 from starlette.exceptions import HTTPException
+from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from hipnav.web.errors import SERVER_ERROR_HTML, SERVER_ERROR_JSON, error_json, wants_json
@@ -89,6 +90,8 @@ class Guard:
 
         try:
             await self.app(scope, limited_receive, send_with_headers)
+        except ClientDisconnect:  # gone before its body arrived: there is no one to answer
+            return
         except Exception as exc:
             log.error("error on %s %s: %s", scope.get("method"), scope["path"], type(exc).__name__)
             if not started:

@@ -1,21 +1,18 @@
-"""Free text in the web app: which texts are refused, and the extractor run lazily, off the
-event loop.
+"""Free text in the web app: which texts are refused, and the extractor run off the event loop.
 
-spaCy and the medspaCy pipeline (``hipnav.intake``) are loaded by the first text a worker
-process reads, not when the app starts: ``hipnav serve`` starts fast, and a worker that never
-reads text never pays for them (about a second and some 100 MB). Every later call reuses the
-pipeline (``hipnav.intake.pipeline.nlp`` builds it once per process).
+spaCy and the medspaCy pipeline (``hipnav.intake``) are loaded when the server starts
+(:func:`load_pipeline`, from the app's start-up, in a worker thread), so that no person's
+first description waits for them (about a second and some 100 MB per worker). An app used
+without its start-up (a test client outside ``with``) loads them with its first text instead.
 
 Extraction runs in a worker thread, so the event loop keeps answering other requests while
-the pipeline loads or a long note is read. A lock makes calls one at a time: the pipeline is
-built exactly once, and the extractor is only promised thread-safe after that. After the
-first load, the new objects are moved out of the garbage collector's sight as at start-up
-(see ``app._lifespan``), so a worker that has read text keeps its tail latency.
+a long note is read. A lock makes calls one at a time: the pipeline is built exactly once,
+and the extractor is only promised thread-safe after that.
 """
 
 from __future__ import annotations
 
-import gc
+import logging
 import threading
 
 from starlette.concurrency import run_in_threadpool
@@ -28,28 +25,37 @@ from hipnav.knowledge.model import KnowledgeBase
 #: person's description is a paragraph; a clinical note a few thousand characters.
 PAGE_MAX_CHARS = 10_000
 
-__all__ = ["PAGE_MAX_CHARS", "only_known", "read_text", "text_problem"]
+__all__ = ["PAGE_MAX_CHARS", "load_pipeline", "only_known", "read_text", "text_problem"]
 
+log = logging.getLogger("hipnav.web")
 _lock = threading.Lock()
-_loaded = False
+
+
+def _load() -> None:
+    with _lock:
+        try:
+            from hipnav.intake import load
+        except ModuleNotFoundError as exc:  # hipnav[web] without [intake]: no text is read
+            log.warning("reading free text is off: it needs %s, which is not installed", exc.name)
+            return
+        load()
+
+
+async def load_pipeline() -> None:
+    """Load the extractor's pipeline in a worker thread (the server calls this at start)."""
+    await run_in_threadpool(_load)
 
 
 def _extract(text: str, kb: KnowledgeBase) -> Extraction:
-    global _loaded
     with _lock:
         from hipnav.intake import extract
 
         result = extract(text)
-        if not _loaded:
-            _loaded = True
-            gc.collect()
-            gc.freeze()
     return only_known(result, kb)
 
 
 async def read_text(text: str, kb: KnowledgeBase) -> Extraction:
-    """The findings ``text`` states, limited to the findings ``kb`` knows (loads the
-    pipeline on the first call in this process)."""
+    """The findings ``text`` states, limited to the findings ``kb`` knows."""
     return await run_in_threadpool(_extract, text, kb)
 
 

@@ -42,7 +42,7 @@ _PLAIN_STR = {**_NSTR, "pattern": f"^{_PLAIN}$"}
 
 def _finding_schema(kb: KnowledgeBase, fid: str) -> dict[str, Any] | None:
     f = kb.findings[fid]
-    desc = f.ask or f.means or fid
+    desc = f.question
     if f.type == "bool":
         return {"type": "boolean", "nullable": True, "description": desc}
     if f.type == "number":

@@ -20,10 +20,10 @@ from hipnav.assessment import Assessment, assess
 from hipnav.bad_input import BadInput
 from hipnav.engine import next_question, parse_case
 from hipnav.engine.next_question import screening_questions
+from hipnav.result import contract, describe, encode
 from hipnav.web.api import explain_count
 from hipnav.web.errors import on_bad_input
 from hipnav.web.forms import FlowState, parse_state, read_answer
-from hipnav.web.report import assessment_json, explain_causes
 from hipnav.web.result_view import helpful_questions, provider_summary, references, urgency_view
 from hipnav.web.site import Site
 
@@ -66,7 +66,7 @@ class Pages:
         kb = self.site.kb
         urgency = None
         if state.answers:
-            view = urgency_view(self._assess(state))
+            view = urgency_view(contract(self._assess(state)), kb)
             urgency = view if view.red_flags else None
         clinician = state.mode == "clinician"
         numbers = [f for f in kb.findings.values() if f.type == "number" and f.id != "age"
@@ -123,29 +123,31 @@ class Pages:
             request, "question.html", state=state, question=q, finding=finding,
             safety=q.reason == "red-flag screening", screening_done=screening_done,
             screening_total=screening_done + screening_left, answered=len(state.answers),
-            max_questions=MAX_QUESTIONS, urgency=urgency_view(result), back=state.back() if state.answers
+            max_questions=MAX_QUESTIONS, urgency=urgency_view(contract(result), kb),
+            back=state.back() if state.answers
             else None, step="safety" if q.reason == "red-flag screening" else "questions")
 
-    def _result_context(self, state: FlowState, result: Assessment, printable: bool,
+    def _result_context(self, state: FlowState, assessment: Assessment, printable: bool,
                         explain_all: bool = False) -> dict[str, Any]:
         kb = self.site.kb
         # The less likely causes are listed with their bars; their reasons are one link away
         # (?explain=all), which keeps the page light and quick for a phone.
-        causes = explain_causes(result, None if explain_all else TOP_CAUSES)
-        ranked = result.differential
+        result = describe(assessment, None if explain_all else TOP_CAUSES)
+        causes = result.explanations or ()
         refs = references(causes)
-        questions = helpful_questions(result, state.question_set, state.skipped())
+        questions = helpful_questions(assessment, state.question_set, state.skipped())
         return {
-            "state": state, "result": result, "urgency": urgency_view(result), "causes": causes[:TOP_CAUSES],
-            "more_causes": causes[TOP_CAUSES:], "more_ranked": ranked[TOP_CAUSES:], "references": refs,
-            "ref_numbers": {s.ref_id: i for i, s in enumerate(refs, start=1)},
+            "state": state, "urgency": urgency_view(result, kb), "causes": causes[:TOP_CAUSES],
+            "more_causes": causes[TOP_CAUSES:], "more_ranked": result.differential[TOP_CAUSES:],
+            "plain_names": {c.id: c.plain_name for c in kb.conditions.values()}, "references": refs,
+            "ref_numbers": {s.reference: i for i, s in enumerate(refs, start=1)},
             "questions": questions,
-            "summary": provider_summary(result, self.site.body_map, state.skipped()),
+            "summary": provider_summary(result, assessment.case, kb, self.site.body_map, state.skipped()),
             # helpful_questions lists a question exactly when next_question would ask one.
             "can_continue": len(state.answers) < MAX_QUESTIONS and bool(questions),
-            "safety_open": len(screening_questions(result.model, result.case, state.question_set,
+            "safety_open": len(screening_questions(assessment.model, assessment.case, state.question_set,
                                                    state.skipped())),
-            "setting_name": kb.settings[result.case.setting or kb.default_setting],
+            "setting_name": kb.settings[assessment.case.setting or kb.default_setting],
             "printable": printable,
             "explain_all": explain_all,
             "step": "result",
@@ -165,8 +167,7 @@ class Pages:
 
     async def result_json(self, request: Request) -> Response:
         """The same result as JSON: the API's assess output, with the case it was made from."""
-        explain = explain_count(request.scope["query_string"])
-        result = self._assess(self._state(request))
-        out = assessment_json(result, explain)
-        out["case"] = result.case.to_json()
-        return Response(msgspec.json.encode(out), media_type="application/json")
+        explain = explain_count(request.query_params)
+        assessment = self._assess(self._state(request))
+        result = msgspec.structs.replace(describe(assessment, explain), case=assessment.case.to_json())
+        return Response(encode(result), media_type="application/json")

@@ -1,8 +1,9 @@
-"""The parts of the result page around the causes: the urgency banner in plain words, the
-questions that would settle things, and the summary a person takes to their provider.
+"""The result in the pages' words: percentages and odds, the urgency banner, the questions
+that would settle things, and the summary a person takes to their provider.
 
-The urgency and the questions come from the library (:mod:`hipnav.assessment`,
-:mod:`hipnav.engine`); this module chooses the words and the order, nothing clinical.
+What is shown comes from the library: the result (:func:`hipnav.result.describe`) and the
+questions (:mod:`hipnav.engine`); this module chooses the words and the order, nothing
+clinical.
 """
 
 from __future__ import annotations
@@ -11,12 +12,25 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from hipnav.assessment import Assessment
-from hipnav.engine import information_gain
+from hipnav.engine import Case, information_gain
 from hipnav.engine.next_question import MIN_GAIN_BITS, screening_questions
 from hipnav.knowledge.model import KnowledgeBase
-from hipnav.triage import FiredRedFlag
+from hipnav.result import Cause, RedFlag, Result, Source
 from hipnav.web.body_map import BodyMap
-from hipnav.web.report import Cause, Source, percent
+
+
+def percent(p: float) -> str:
+    """A probability as a person reads it: whole percent, and never a false 0 %."""
+    if p >= 0.995:
+        return "over 99%"
+    if p < 0.01:
+        return "under 1%"
+    return f"{round(p * 100)}%"
+
+
+def times(lr: float) -> str:
+    """A likelihood ratio as an odds multiplier, "× 5.2" or "× 0.53"."""
+    return f"× {lr:.2g}" if lr < 10 else f"× {lr:.0f}"
 
 #: A heading for each urgency level, in the words a person in pain would use.
 LEVEL_TITLES = {
@@ -32,7 +46,7 @@ class UrgencyView:
     level: str
     title: str
     means: str  # what to do and how soon (the knowledge base's own words)
-    red_flags: tuple[FiredRedFlag, ...]
+    red_flags: tuple[RedFlag, ...]
     because: tuple[str, ...]  # possible causes that set the level, when no red flag did
 
     @property
@@ -40,16 +54,17 @@ class UrgencyView:
         return self.level in ("emergency", "urgent")
 
 
-def urgency_view(result: Assessment) -> UrgencyView:
-    kb = result.model.kb
-    u = result.urgency
+def urgency_view(result: Result, kb: KnowledgeBase) -> UrgencyView:
+    level = result.urgency
     because: tuple[str, ...] = ()
-    if not result.red_flags and u.level != kb.urgency_levels[-1].id:
-        rank = kb.urgency_rank(u.level)
-        because = tuple(f"{d.plain_name} ({percent(d.probability)})" for d in result.differential
-                        if kb.urgency_rank(d.typical_urgency) >= rank and d.probability >= 0.01)[:3]
-    title = LEVEL_TITLES.get(u.level, u.level.replace("_", " ").capitalize())
-    return UrgencyView(u.level, title, u.means, result.red_flags, because)
+    if not result.red_flags and level != kb.urgency_levels[-1].id:
+        rank = kb.urgency_rank(level)
+        conditions = kb.conditions
+        because = tuple(f"{conditions[d.condition].plain_name} ({percent(d.probability)})"
+                        for d in result.differential
+                        if kb.typical_urgency_rank[d.condition] >= rank and d.probability >= 0.01)[:3]
+    title = LEVEL_TITLES.get(level, level.replace("_", " ").capitalize())
+    return UrgencyView(level, title, result.urgency_means, result.red_flags, because)
 
 
 @dataclass(frozen=True)
@@ -70,8 +85,7 @@ def helpful_questions(result: Assessment, question_set: str, skip: frozenset[str
         gains = information_gain(model, case, question_set, skip)
         best = sorted((g, f) for f, g in gains.items() if g >= MIN_GAIN_BITS and f not in dict(ids))
         ids += [(f, False) for _, f in reversed(best[-(n - len(ids)):])]
-    return tuple(QuestionView(f, kb.findings[f].ask or kb.findings[f].means or f, kb.findings[f].how, s)
-                 for f, s in ids)
+    return tuple(QuestionView(f, kb.findings[f].question, kb.findings[f].how, s) for f, s in ids)
 
 
 @dataclass(frozen=True)
@@ -81,14 +95,12 @@ class SummaryLine:
 
 
 def _question(kb: KnowledgeBase, fid: str) -> str:
-    f = kb.findings[fid]
-    return (f.label or f.ask or f.means or fid).rstrip("?")
+    return kb.findings[fid].text.rstrip("?")
 
 
-def provider_summary(result: Assessment, bmap: BodyMap, skipped: frozenset[str]) -> tuple[SummaryLine, ...]:
+def provider_summary(result: Result, case: Case, kb: KnowledgeBase, bmap: BodyMap,
+                     skipped: frozenset[str]) -> tuple[SummaryLine, ...]:
     """What to tell a healthcare provider: the facts given, then hipnav's suggestions."""
-    kb = result.model.kb
-    case = result.case
     lines: list[SummaryLine] = []
     about = []
     if case.age is not None:
@@ -115,7 +127,8 @@ def provider_summary(result: Assessment, bmap: BodyMap, skipped: frozenset[str])
         lines.append(SummaryLine("Not sure", tuple(_question(kb, f) for f in sorted(skipped))))
     if result.red_flags:
         lines.append(SummaryLine("Warning signs", tuple(f.message for f in result.red_flags)))
-    top = tuple(f"{d.plain_name}: {percent(d.probability)}" for d in result.differential[:3])
+    top = tuple(f"{kb.conditions[d.condition].plain_name}: {percent(d.probability)}"
+                for d in result.differential[:3])
     lines.append(SummaryLine("hipnav's suggestions (not a diagnosis)", top))
     return tuple(lines)
 
@@ -125,6 +138,6 @@ def references(causes: Sequence[Cause]) -> tuple[Source, ...]:
     seen: dict[str, Source] = {}
     for cause in causes:
         for s in (cause.prior_source, *(r.source for r in cause.reasons if r.source)):
-            if s.ref_id and s.ref_id not in seen:
-                seen[s.ref_id] = s
+            if s.reference and s.reference not in seen:
+                seen[s.reference] = s
     return tuple(seen.values())

@@ -21,7 +21,7 @@ from hipnav.assessment import DISCLAIMER
 from hipnav.engine import CompiledModel
 from hipnav.knowledge.model import KnowledgeBase
 from hipnav.web.body_map import BodyMap, body_map
-from hipnav.web.report import percent, times
+from hipnav.web.result_view import percent, times
 
 PACKAGE_DIR = Path(__file__).parent
 TEMPLATES_DIR = PACKAGE_DIR / "templates"

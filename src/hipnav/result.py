@@ -1,0 +1,234 @@
+"""What hipnav says about a case, as one typed description every interface shows.
+
+:func:`describe` turns an :class:`~hipnav.assessment.Assessment` into a :class:`Result`:
+urgency and red flags, the ranked differential and, for the most likely causes, every
+reason with its likelihood ratio and the source of each number. The JSON API and
+``hipnav assess --json`` encode it as it is (:func:`encode`), the result pages and the
+terminal report render it, and the saved result document behind the PDF and FHIR reports
+is made from it (:mod:`hipnav.reports.document`), so that no two of them can disagree.
+
+Probabilities and likelihood ratios are held as computed (pages and reports word them);
+the JSON gives probabilities to 6 decimals, as the shared case format's contract says, and
+likelihood ratios to 4 (:class:`Probability`, :class:`LikelihoodRatio`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import msgspec
+from msgspec import UNSET, Struct, UnsetType
+
+from hipnav.assessment import DISCLAIMER, Assessment
+from hipnav.describe import describe_contribution, provenance_label
+from hipnav.engine.explanation import Contribution, explanation_table
+from hipnav.engine.model import compiled
+from hipnav.knowledge.model import GRADE_MEANS, KnowledgeBase, Provenance
+
+
+class Probability(float):
+    """A posterior probability, as computed; JSON gives it to 6 decimals (``round(p, 6)``)."""
+
+
+class LikelihoodRatio(float):
+    """A likelihood ratio, as computed; JSON gives it to 4 decimals."""
+
+
+class Source(Struct, frozen=True):
+    """Where one number comes from: a cited publication or an expert estimate."""
+
+    grade: str
+    label: str  # "Martin 2014, grade C" or "expert estimate, grade D"
+    reference: str | None = None
+    citation: str | None = None
+    link: str | None = None
+    locator: str | None = None
+    note: str | None = None
+    estimate: str | None = None
+
+    @property
+    def grade_means(self) -> str:
+        return GRADE_MEANS.get(self.grade, "")
+
+
+class Reason(Struct, frozen=True):
+    """One finding (or rule) that moved a cause's probability, and by how much."""
+
+    finding: str
+    state: str
+    text: str
+    likelihood_ratio: LikelihoodRatio
+    direction: str  # "for" or "against"
+    counted: bool
+    is_rule: bool
+    note: str | None
+    source: Source | None
+
+    @property
+    def raises(self) -> bool:
+        return self.likelihood_ratio > 1
+
+    @property
+    def strength(self) -> str:
+        """The likelihood ratio in words, for a person who does not read odds."""
+        lr = self.likelihood_ratio
+        if lr >= 5:
+            return "makes it much more likely"
+        if lr >= 2:
+            return "makes it more likely"
+        if lr > 1:
+            return "makes it a little more likely"
+        if lr <= 0.2:
+            return "makes it much less likely"
+        if lr <= 0.5:
+            return "makes it less likely"
+        return "makes it a little less likely"
+
+
+class Cause(Struct, frozen=True):
+    """A ranked condition with everything that explains its probability."""
+
+    condition: str
+    name: str
+    plain_name: str
+    probability: Probability
+    typical_urgency: str
+    prior: float
+    prior_source: Source
+    reasons: tuple[Reason, ...]  # counted first, strongest first
+    guide: str  # the address of its guide
+
+    @property
+    def raised(self) -> tuple[Reason, ...]:
+        return tuple(r for r in self.reasons if r.counted and r.raises)
+
+    @property
+    def lowered(self) -> tuple[Reason, ...]:
+        return tuple(r for r in self.reasons if r.counted and not r.raises)
+
+    @property
+    def overlapping(self) -> tuple[Reason, ...]:
+        return tuple(r for r in self.reasons if not r.counted)
+
+
+class RedFlag(Struct, frozen=True):
+    id: str
+    message: str
+    urgency: str
+
+
+class Ranked(Struct, frozen=True):
+    condition: str
+    probability: Probability
+
+
+class Result(Struct, frozen=True):
+    """The result contract of the shared case format (the fields up to
+    ``knowledge_base_version``), and what the JSON API adds to it."""
+
+    id: str | None
+    urgency: str
+    red_flags: tuple[RedFlag, ...]
+    differential: tuple[Ranked, ...]  # every condition, most likely first
+    urgency_means: str
+    knowledge_base_version: str
+    explanations: tuple[Cause, ...] | UnsetType = UNSET  # the most likely causes, explained
+    disclaimer: str | UnsetType = UNSET
+    case: dict[str, Any] | UnsetType = UNSET  # the case it was made from (``/result.json``)
+
+
+def contract(assessment: Assessment) -> Result:
+    """The result contract of the shared case format alone (what ``hipnav assess --json``
+    writes): urgency, red flags, the differential."""
+    model = assessment.model
+    return Result(
+        id=assessment.case.id,
+        urgency=assessment.urgency.level,
+        red_flags=tuple(RedFlag(f.id, f.message, f.urgency) for f in assessment.red_flags),
+        differential=tuple(Ranked(model.conditions[j], Probability(assessment.probabilities[j]))
+                           for j in assessment.ranking),
+        urgency_means=assessment.urgency.means,
+        knowledge_base_version=model.kb.version,
+    )
+
+
+def describe(assessment: Assessment, explain: int | None = 0) -> Result:
+    """The whole result: the contract, the ``explain`` most likely causes explained (every one
+    when None), and the disclaimer."""
+    out = contract(assessment)
+    kb = assessment.model.kb
+    top = out.differential[:explain]
+    wording = kb.derived(_wording)
+    causes = []
+    for ranked, why in zip(top, assessment.explain_many([d.condition for d in top]), strict=True):
+        c = kb.conditions[ranked.condition]
+        causes.append(Cause(c.id, c.name, c.plain_name, ranked.probability, c.typical_urgency, why.prior,
+                            wording.sources[why.prior_provenance],
+                            tuple(wording.reasons[x] for x in why.contributions), f"/conditions/{c.id}"))
+    return msgspec.structs.replace(out, explanations=tuple(causes), disclaimer=DISCLAIMER)
+
+
+@dataclass(frozen=True)
+class _Wording:
+    """Every reason and source of a knowledge base, worded once (see ``KnowledgeBase.derived``):
+    a reason depends only on its contribution, and the same few hundred recur in every result."""
+
+    reasons: dict[Contribution, Reason]  # (contributions compare by identity: one object each)
+    sources: dict[Provenance, Source]
+
+
+def _wording(kb: KnowledgeBase) -> _Wording:
+    table = explanation_table(compiled(kb))
+    contributions = {c for by_setting in table.alone for by_state in by_setting for c in by_state.values()}
+    contributions.update(c for overlaps in table.overlaps for c in overlaps.values())
+    provenances = {p.provenance for c in kb.conditions.values() for p in c.priors.values()}
+    provenances |= {c.provenance for c in contributions if c.provenance is not None}
+    sources = {p: _source(kb, p) for p in provenances}
+    reasons = {c: Reason(c.finding, c.state, describe_contribution(kb, c), LikelihoodRatio(c.lr),
+                         "for" if c.lr > 1 else "against",
+                         c.counted, c.is_cluster, c.note, sources[c.provenance] if c.provenance else None)
+               for c in contributions}
+    return _Wording(reasons, sources)
+
+
+def _source(kb: KnowledgeBase, prov: Provenance) -> Source:
+    label = provenance_label(kb, prov)
+    if prov.source:
+        ref = kb.references[prov.source]
+        return Source(prov.grade, label, ref.id, ref.citation(), ref.link or None, prov.locator, prov.note)
+    return Source(prov.grade, label, note=prov.note, estimate=prov.estimate)
+
+
+def _rounded(value: Any) -> Any:
+    if isinstance(value, Probability):
+        return round(float(value), 6)
+    if isinstance(value, LikelihoodRatio):
+        return round(float(value), 4)
+    raise NotImplementedError(f"cannot encode {type(value).__name__}")
+
+
+_encoder = msgspec.json.Encoder(enc_hook=_rounded)
+
+
+def encode(result: Result) -> bytes:
+    """The result as JSON."""
+    return _encoder.encode(result)
+
+
+def as_builtins(result: Result) -> dict[str, Any]:
+    """The result exactly as its JSON reads, in dictionaries and lists (for a document that
+    embeds it)."""
+    out: dict[str, Any] = msgspec.json.decode(encode(result))
+    return out
+
+
+def prepare(kb: KnowledgeBase) -> None:
+    """Build everything an assessment and its description derive from ``kb`` (the compiled
+    model, the explanation table, the red-flag index, the question tables, the wording), so
+    that a server's first request waits for none of it."""
+    from hipnav.engine.next_question import question_tables
+    from hipnav.triage.red_flag import build_index
+
+    for build in (build_index, question_tables, _wording):  # (each builds what it needs first)
+        kb.derived(build)
