@@ -7,9 +7,10 @@ reason with its likelihood ratio and the source of each number. The JSON API and
 terminal report render it, and the saved result document behind the PDF and FHIR reports
 is made from it (:mod:`hipnav.reports.document`), so that no two of them can disagree.
 
-Probabilities and likelihood ratios are held as computed (pages and reports word them);
-the JSON gives probabilities to 6 decimals, as the shared case format's contract says, and
-likelihood ratios to 4 (:class:`Probability`, :class:`LikelihoodRatio`).
+The fields are what the JSON gives: probabilities to 6 decimals, as the shared case
+format's contract says, likelihood ratios to 4. Pages and reports word the figures as
+computed, so a cause and a reason also keep those (``Cause.p``, ``Reason.lr``), beside their
+fields: not encoded.
 """
 
 from __future__ import annotations
@@ -25,14 +26,6 @@ from hipnav.describe import describe_contribution, provenance_label
 from hipnav.engine.explanation import Contribution, explanation_table
 from hipnav.engine.model import compiled
 from hipnav.knowledge.model import GRADE_MEANS, KnowledgeBase, Provenance
-
-
-class Probability(float):
-    """A posterior probability, as computed; JSON gives it to 6 decimals (``round(p, 6)``)."""
-
-
-class LikelihoodRatio(float):
-    """A likelihood ratio, as computed; JSON gives it to 4 decimals."""
 
 
 class Source(Struct, frozen=True):
@@ -52,13 +45,13 @@ class Source(Struct, frozen=True):
         return GRADE_MEANS.get(self.grade, "")
 
 
-class Reason(Struct, frozen=True):
+class Reason(Struct, frozen=True, dict=True):
     """One finding (or rule) that moved a cause's probability, and by how much."""
 
     finding: str
     state: str
     text: str
-    likelihood_ratio: LikelihoodRatio
+    likelihood_ratio: float  # to 4 decimals
     direction: str  # "for" or "against"
     counted: bool
     is_rule: bool
@@ -66,13 +59,19 @@ class Reason(Struct, frozen=True):
     source: Source | None
 
     @property
+    def lr(self) -> float:
+        """The likelihood ratio as computed."""
+        lr: float = self.__dict__["lr"]
+        return lr
+
+    @property
     def raises(self) -> bool:
-        return self.likelihood_ratio > 1
+        return self.lr > 1
 
     @property
     def strength(self) -> str:
         """The likelihood ratio in words, for a person who does not read odds."""
-        lr = self.likelihood_ratio
+        lr = self.lr
         if lr >= 5:
             return "makes it much more likely"
         if lr >= 2:
@@ -86,18 +85,24 @@ class Reason(Struct, frozen=True):
         return "makes it a little less likely"
 
 
-class Cause(Struct, frozen=True):
+class Cause(Struct, frozen=True, dict=True):
     """A ranked condition with everything that explains its probability."""
 
     condition: str
     name: str
     plain_name: str
-    probability: Probability
+    probability: float  # to 6 decimals
     typical_urgency: str
     prior: float
     prior_source: Source
     reasons: tuple[Reason, ...]  # counted first, strongest first
     guide: str  # the address of its guide
+
+    @property
+    def p(self) -> float:
+        """The probability as computed."""
+        p: float = self.__dict__["p"]
+        return p
 
     @property
     def raised(self) -> tuple[Reason, ...]:
@@ -120,7 +125,7 @@ class RedFlag(Struct, frozen=True):
 
 class Ranked(Struct, frozen=True):
     condition: str
-    probability: Probability
+    probability: float  # to 6 decimals
 
 
 class Result(Struct, frozen=True):
@@ -146,7 +151,7 @@ def contract(assessment: Assessment) -> Result:
         id=assessment.case.id,
         urgency=assessment.urgency.level,
         red_flags=tuple(RedFlag(f.id, f.message, f.urgency) for f in assessment.red_flags),
-        differential=tuple(Ranked(model.conditions[j], Probability(assessment.probabilities[j]))
+        differential=tuple(Ranked(model.conditions[j], round(assessment.probabilities[j], 6))
                            for j in assessment.ranking),
         urgency_means=assessment.urgency.means,
         knowledge_base_version=model.kb.version,
@@ -157,15 +162,18 @@ def describe(assessment: Assessment, explain: int | None = 0) -> Result:
     """The whole result: the contract, the ``explain`` most likely causes explained (every one
     when None), and the disclaimer."""
     out = contract(assessment)
-    kb = assessment.model.kb
-    top = out.differential[:explain]
+    kb, model = assessment.model.kb, assessment.model
+    top = assessment.ranking[:explain]
     wording = kb.derived(_wording)
     causes = []
-    for ranked, why in zip(top, assessment.explain_many([d.condition for d in top]), strict=True):
-        c = kb.conditions[ranked.condition]
-        causes.append(Cause(c.id, c.name, c.plain_name, ranked.probability, c.typical_urgency, why.prior,
-                            wording.sources[why.prior_provenance],
-                            tuple(wording.reasons[x] for x in why.contributions), f"/conditions/{c.id}"))
+    for j, why in zip(top, assessment.explain_many([model.conditions[j] for j in top]), strict=True):
+        c, p = kb.conditions[model.conditions[j]], assessment.probabilities[j]
+        cause = Cause(c.id, c.name, c.plain_name, round(p, 6), c.typical_urgency, why.prior,
+                      wording.sources[why.prior_provenance], tuple(map(wording.reasons.__getitem__,
+                                                                       why.contributions)),
+                      f"/conditions/{c.id}")
+        cause.__dict__["p"] = p
+        causes.append(cause)
     return msgspec.structs.replace(out, explanations=tuple(causes), disclaimer=DISCLAIMER)
 
 
@@ -185,10 +193,13 @@ def _wording(kb: KnowledgeBase) -> _Wording:
     provenances = {p.provenance for c in kb.conditions.values() for p in c.priors.values()}
     provenances |= {c.provenance for c in contributions if c.provenance is not None}
     sources = {p: _source(kb, p) for p in provenances}
-    reasons = {c: Reason(c.finding, c.state, describe_contribution(kb, c), LikelihoodRatio(c.lr),
-                         "for" if c.lr > 1 else "against",
-                         c.counted, c.is_cluster, c.note, sources[c.provenance] if c.provenance else None)
-               for c in contributions}
+    reasons = {}
+    for c in contributions:
+        reason = Reason(c.finding, c.state, describe_contribution(kb, c), round(c.lr, 4),
+                        "for" if c.lr > 1 else "against", c.counted, c.is_cluster, c.note,
+                        sources[c.provenance] if c.provenance else None)
+        reason.__dict__["lr"] = c.lr
+        reasons[c] = reason
     return _Wording(reasons, sources)
 
 
@@ -200,15 +211,7 @@ def _source(kb: KnowledgeBase, prov: Provenance) -> Source:
     return Source(prov.grade, label, note=prov.note, estimate=prov.estimate)
 
 
-def _rounded(value: Any) -> Any:
-    if isinstance(value, Probability):
-        return round(float(value), 6)
-    if isinstance(value, LikelihoodRatio):
-        return round(float(value), 4)
-    raise NotImplementedError(f"cannot encode {type(value).__name__}")
-
-
-_encoder = msgspec.json.Encoder(enc_hook=_rounded)
+_encoder = msgspec.json.Encoder()
 
 
 def encode(result: Result) -> bytes:

@@ -33,12 +33,12 @@ def render(result: Result, next_question: Question | None = None, width: int = 8
     lines += ["", "Likely causes (each condition's own probability; several can be present):", ""]
     sources: dict[str, str] = {}
     for rank, cause in enumerate(result.explanations or (), start=1):
-        p = cause.probability
+        p = cause.p
         lines.append(f"{rank:>2}. {cause.plain_name:<44} {_bar(p)} {p:6.1%}")
         for r in [r for r in cause.reasons if r.counted][:REASONS]:
             sign = "+" if r.direction == "for" else "-"
             label = r.source.label if r.source else ""
-            lines.append(f"      {sign} {r.text}  (LR {r.likelihood_ratio:.2g}; {label})")
+            lines.append(f"      {sign} {r.text}  (LR {r.lr:.2g}; {label})")
             if r.source and r.source.reference and r.source.citation:
                 sources[r.source.reference] = r.source.citation
     if next_question is not None:

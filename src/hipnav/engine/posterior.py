@@ -40,11 +40,13 @@ def encode(model: CompiledModel, values: Values) -> list[int]:
                 used[cl_id] = -1 if met is None else met
     used = {cl_id: met for cl_id, met in used.items() if met >= 0}
     states = []
+    index, findings = model.index, kb.findings
     for fid, value in values.items():
         masked = _UNMASKED
         if used and fid in model.clusters_of:
             masked = frozenset(cl_id for cl_id in model.clusters_of[fid] if cl_id in used)
-        states.append(model.index[StateKey(fid, kb.findings[fid].state_of(value), masked)])
+        # the StateKey (fid, state, masked, not a cluster), as the plain tuple it equals
+        states.append(index[fid, findings[fid].state_of(value), masked, False])
     for cl_id, met in sorted(used.items()):
         states.append(model.index[StateKey(cl_id, str(met), is_cluster=True)])
     return states

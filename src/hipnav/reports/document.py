@@ -50,14 +50,14 @@ def build_document(assessment: Assessment, *, top: int = TOP_CAUSES,
             src = r.source
             reasons.append({
                 "finding": r.finding, "text": r.text, "direction": r.direction,
-                "lr": round(r.likelihood_ratio, 4), "grade": src.grade if src else None,
+                "lr": r.likelihood_ratio, "grade": src.grade if src else None,
                 "source": src.reference if src else None, "source_label": src.label if src else "",
                 "estimate": src.estimate if src else None,
             })
             if src and src.reference:
                 sources[src.reference] = {"citation": src.citation or "", "link": src.link or ""}
         causes.append({"rank": rank, "condition": cause.condition, "name": cause.name,
-                       "plain_name": cause.plain_name, "probability": round(cause.probability, 6),
+                       "plain_name": cause.plain_name, "probability": cause.probability,
                        "typical_urgency": cause.typical_urgency, "reasons": reasons})
     doc["causes"] = causes
     findings = []

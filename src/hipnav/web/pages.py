@@ -20,7 +20,7 @@ from hipnav.assessment import Assessment, assess
 from hipnav.bad_input import BadInput
 from hipnav.engine import next_question, parse_case
 from hipnav.engine.next_question import screening_questions
-from hipnav.result import contract, describe, encode
+from hipnav.result import describe, encode
 from hipnav.web.api import explain_count
 from hipnav.web.errors import on_bad_input
 from hipnav.web.forms import FlowState, parse_state, read_answer
@@ -66,7 +66,7 @@ class Pages:
         kb = self.site.kb
         urgency = None
         if state.answers:
-            view = urgency_view(contract(self._assess(state)), kb)
+            view = urgency_view(describe(self._assess(state), None), kb)
             urgency = view if view.red_flags else None
         clinician = state.mode == "clinician"
         numbers = [f for f in kb.findings.values() if f.type == "number" and f.id != "age"
@@ -123,7 +123,7 @@ class Pages:
             request, "question.html", state=state, question=q, finding=finding,
             safety=q.reason == "red-flag screening", screening_done=screening_done,
             screening_total=screening_done + screening_left, answered=len(state.answers),
-            max_questions=MAX_QUESTIONS, urgency=urgency_view(contract(result), kb),
+            max_questions=MAX_QUESTIONS, urgency=urgency_view(describe(result, None), kb),
             back=state.back() if state.answers
             else None, step="safety" if q.reason == "red-flag screening" else "questions")
 
@@ -132,14 +132,14 @@ class Pages:
         kb = self.site.kb
         # The less likely causes are listed with their bars; their reasons are one link away
         # (?explain=all), which keeps the page light and quick for a phone.
-        result = describe(assessment, None if explain_all else TOP_CAUSES)
+        result = describe(assessment, None)
         causes = result.explanations or ()
-        refs = references(causes)
+        shown = causes if explain_all else causes[:TOP_CAUSES]
+        refs = references(shown)
         questions = helpful_questions(assessment, state.question_set, state.skipped())
         return {
             "state": state, "urgency": urgency_view(result, kb), "causes": causes[:TOP_CAUSES],
-            "more_causes": causes[TOP_CAUSES:], "more_ranked": result.differential[TOP_CAUSES:],
-            "plain_names": {c.id: c.plain_name for c in kb.conditions.values()}, "references": refs,
+            "more_causes": shown[TOP_CAUSES:], "more_ranked": causes[TOP_CAUSES:], "references": refs,
             "ref_numbers": {s.reference: i for i, s in enumerate(refs, start=1)},
             "questions": questions,
             "summary": provider_summary(result, assessment.case, kb, self.site.body_map, state.skipped()),

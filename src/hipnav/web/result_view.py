@@ -55,14 +55,13 @@ class UrgencyView:
 
 
 def urgency_view(result: Result, kb: KnowledgeBase) -> UrgencyView:
+    """The banner of a result described with every cause (``describe(assessment, None)``)."""
     level = result.urgency
     because: tuple[str, ...] = ()
     if not result.red_flags and level != kb.urgency_levels[-1].id:
         rank = kb.urgency_rank(level)
-        conditions = kb.conditions
-        because = tuple(f"{conditions[d.condition].plain_name} ({percent(d.probability)})"
-                        for d in result.differential
-                        if kb.typical_urgency_rank[d.condition] >= rank and d.probability >= 0.01)[:3]
+        because = tuple(f"{c.plain_name} ({percent(c.p)})" for c in result.explanations or ()
+                        if kb.urgency_rank(c.typical_urgency) >= rank and c.p >= 0.01)[:3]
     title = LEVEL_TITLES.get(level, level.replace("_", " ").capitalize())
     return UrgencyView(level, title, result.urgency_means, result.red_flags, because)
 
@@ -100,7 +99,8 @@ def _question(kb: KnowledgeBase, fid: str) -> str:
 
 def provider_summary(result: Result, case: Case, kb: KnowledgeBase, bmap: BodyMap,
                      skipped: frozenset[str]) -> tuple[SummaryLine, ...]:
-    """What to tell a healthcare provider: the facts given, then hipnav's suggestions."""
+    """What to tell a healthcare provider: the facts given, then hipnav's suggestions (from
+    a result whose most likely causes are explained)."""
     lines: list[SummaryLine] = []
     about = []
     if case.age is not None:
@@ -127,8 +127,7 @@ def provider_summary(result: Result, case: Case, kb: KnowledgeBase, bmap: BodyMa
         lines.append(SummaryLine("Not sure", tuple(_question(kb, f) for f in sorted(skipped))))
     if result.red_flags:
         lines.append(SummaryLine("Warning signs", tuple(f.message for f in result.red_flags)))
-    top = tuple(f"{kb.conditions[d.condition].plain_name}: {percent(d.probability)}"
-                for d in result.differential[:3])
+    top = tuple(f"{c.plain_name}: {percent(c.p)}" for c in (result.explanations or ())[:3])
     lines.append(SummaryLine("hipnav's suggestions (not a diagnosis)", top))
     return tuple(lines)
 
