@@ -54,7 +54,8 @@ class CompiledModel:
     # the setting's own consulters, so age redistributes the setting's prior, never inflates it.
     age_log_norm: FloatArray
     states: tuple[StateKey, ...]  # every evidence state
-    index: dict[StateKey, int]  # an evidence state -> its place in ``states``
+    # an evidence state -> its place in ``states`` (a StateKey, or the plain tuple it equals)
+    index: dict[tuple[str, str, frozenset[str], bool], int]
     log_lr: FloatArray  # [states, conditions]: each state's log LR for each condition
     group: tuple[int, ...]  # [states]: the state's family (an index of ``family_ids``), or a group of its own
     family_ids: tuple[str, ...]
