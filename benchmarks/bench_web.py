@@ -60,7 +60,7 @@ BARE = "bare ASGI, 1 KB JSON"
 BARE_1 = "bare ASGI, 1 KB JSON, 1 worker"
 ASSESS = "hipnav POST /api/v1/assess"
 ASSESS_LEAN = "hipnav POST /api/v1/assess?explain=0"
-TARGET_RATIO = 0.25
+TARGET_RATIO = 0.20  # of the bare app (issue 11: relaxed from 25 %, clarity is worth the last five points)
 TARGET_P99_MS = 20.0
 TARGET_PAGE_KB = 150.0
 TARGET_RENDER_MS = 10.0

@@ -50,8 +50,9 @@ def free_port() -> int:
         return port
 
 
-def start_server(*args: str, timeout: float = 30) -> tuple[subprocess.Popen[str], str]:
-    """Start ``hipnav serve`` on a free loopback port; return it with its base URL once it answers."""
+def start_server(*args: str, timeout: float = 90) -> tuple[subprocess.Popen[str], str]:
+    """Start ``hipnav serve`` on a free loopback port; return it with its base URL once it answers
+    (each worker loads the knowledge base and spaCy first: seconds, more on a busy machine)."""
     port = free_port()
     proc = subprocess.Popen([sys.executable, "-m", "hipnav", "serve", "--port", str(port), *args],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)

@@ -136,23 +136,22 @@ def parse_case(raw: object, kb: KnowledgeBase) -> Case:
 
 def _finding_value(finding: Finding, value: object) -> FindingValue:
     """One finding's value, validated."""
-    where = f"findings.{finding.id}"
     if finding.type == "bool":
-        if value is not True and value is not False:
-            raise _refuse(where, f"must be true or false, got {value!r}")
-        return value
+        if value is True or value is False:
+            return value
+        raise _refuse(f"findings.{finding.id}", f"must be true or false, got {value!r}")
     if finding.type == "number":
         number = _number(value)
         if number is None:
-            raise _refuse(where, f"must be a number ({finding.unit}), got {value!r}")
+            raise _refuse(f"findings.{finding.id}", f"must be a number ({finding.unit}), got {value!r}")
         lo, hi = finding.min, finding.max
         if (lo is not None and number < lo) or (hi is not None and number > hi):
             unit = f" {finding.unit}" if finding.unit else ""
             allowed = (f"between {lo:g} and {hi:g}" if lo is not None and hi is not None
                        else f"at least {lo:g}" if lo is not None else f"at most {hi:g}")
-            raise _refuse(where, f"must be {allowed}{unit}, got {value}")
+            raise _refuse(f"findings.{finding.id}", f"must be {allowed}{unit}, got {value}")
         return number
-    raise _refuse(where, "is not a case finding")
+    raise _refuse(f"findings.{finding.id}", "is not a case finding")
 
 
 def _apply_implications(findings: dict[str, FindingValue], kb: KnowledgeBase) -> None:

@@ -20,8 +20,9 @@ a look-up per observed state and a sort.
 from __future__ import annotations
 
 import math
+import operator
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from hipnav.engine.case import Case
@@ -39,6 +40,11 @@ class Contribution:
     provenance: Provenance | None
     note: str | None = None
     is_cluster: bool = False
+    #: where it comes in an explanation: counted first, then the strongest
+    order: tuple[bool, float] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "order", (not self.counted, -abs(self.log_lr)))
 
     @property
     def lr(self) -> float:
@@ -113,6 +119,9 @@ def build_table(kb: KnowledgeBase) -> ExplanationTable:
     return ExplanationTable(tuple(tuple(a) for a in alone), tuple(overlaps))
 
 
+_ORDER = operator.attrgetter("order")
+
+
 def explanation_table(model: CompiledModel) -> ExplanationTable:
     """The model's explanation table, made once (see ``KnowledgeBase.derived``)."""
     return model.kb.derived(build_table)
@@ -137,13 +146,13 @@ def explain_many(model: CompiledModel, case: Case, conditions: Sequence[str],
     for condition in conditions:
         j = model.column[condition]
         alone = table.alone[k][j]
-        weight = model.log_lr[:, j]
         found: list[Contribution] = []
         for members in groups:
             if len(members) == 1:
                 if (said := alone.get(members[0])) is not None:
                     found.append(said)
                 continue
+            weight = {s: float(model.log_lr[s, j]) for s in members}
             strongest_for = max(members, key=weight.__getitem__)
             strongest_against = min(members, key=weight.__getitem__)
             for s in members:
@@ -154,7 +163,7 @@ def explain_many(model: CompiledModel, case: Case, conditions: Sequence[str],
                         said = table.overlaps[j][s, model.states[stronger].finding]
                 if said is not None:
                     found.append(said)
-        found.sort(key=lambda c: (not c.counted, -abs(c.log_lr)))  # stable: the case's order where equal
+        found.sort(key=_ORDER)  # stable: the case's order where equal
         prior = model.kb.conditions[condition].priors[model.settings[k]]
         out.append(Explanation(condition, prior.p, prior.provenance, tuple(found)))
     return tuple(out)

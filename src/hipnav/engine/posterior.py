@@ -63,7 +63,9 @@ def evidence_groups(model: CompiledModel, states: Sequence[int]) -> list[list[in
 
 def score_rows(model: CompiledModel, states: Sequence[int]) -> list[int]:
     """The scoring rows of a case's evidence states (rows of ``model.scores``): one a group."""
-    return [model.row_of[tuple(sorted(members))] for members in evidence_groups(model, states)]
+    row_of = model.row_of
+    return [row_of[(members[0],) if len(members) == 1 else tuple(sorted(members))]
+            for members in evidence_groups(model, states)]
 
 
 def setting_row(model: CompiledModel, setting: str | None) -> int:
