@@ -15,7 +15,7 @@ from hipnav.engine import Case, CompiledModel, Explanation, Question, explain
 from hipnav.engine import next_question as _next_question
 from hipnav.engine.explanation import explain_many
 from hipnav.engine.model import compiled
-from hipnav.engine.posterior import encode, probabilities
+from hipnav.engine.posterior import encode, evidence_groups, probabilities
 from hipnav.knowledge import default as default_kb
 from hipnav.triage import FiredRedFlag, Urgency, decide_urgency, fired_red_flags
 
@@ -46,7 +46,7 @@ class Assessment:
     ranking: tuple[int, ...]  # indexes into ``model.conditions``, highest probability first
     red_flags: tuple[FiredRedFlag, ...]
     urgency: Urgency
-    states: tuple[int, ...]  # the case's encoded evidence states, reused by explanations
+    groups: tuple[list[int], ...]  # the case's evidence states, grouped (``evidence_groups``)
 
     @property
     def kb_version(self) -> str:
@@ -64,11 +64,11 @@ class Assessment:
                      for j in self.ranking[:n] for c in (conditions[ids[j]],))
 
     def explain(self, condition: str) -> Explanation:
-        return explain(self.model, self.case, condition, self.states)
+        return explain(self.model, self.case, condition, self.groups)
 
     def explain_many(self, conditions: Sequence[str]) -> tuple[Explanation, ...]:
         """:meth:`explain` for several conditions at once."""
-        return explain_many(self.model, self.case, conditions, self.states)
+        return explain_many(self.model, self.case, conditions, self.groups)
 
     def next_question(self, question_set: str = "patient") -> Question | None:
         return _next_question(self.model, self.case, question_set)
@@ -77,11 +77,11 @@ class Assessment:
 def assess(case: Case, model: CompiledModel | None = None) -> Assessment:
     model = model or default_model()
     values = case.values()
-    states = encode(model, values)
-    probs = probabilities(model, case, states).tolist()
+    groups = evidence_groups(model, encode(model, values))
+    probs = probabilities(model, case, groups).tolist()
     # highest first; the sort is stable in reverse too, so ties keep ``model.conditions``
     # (alphabetical) order
     ranking = sorted(range(len(probs)), key=probs.__getitem__, reverse=True)
     flags = fired_red_flags(model.kb, values)
     urgency = decide_urgency(model.kb, dict(zip(model.conditions, probs, strict=True)), flags)
-    return Assessment(case, model, tuple(probs), tuple(ranking), tuple(flags), urgency, tuple(states))
+    return Assessment(case, model, tuple(probs), tuple(ranking), tuple(flags), urgency, tuple(groups))

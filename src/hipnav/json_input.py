@@ -97,15 +97,18 @@ def _check(container: dict[str, Any] | list[Any], path: str, depth: int, texts: 
     if depth > MAX_DEPTH:
         raise BadInput(field, f"is nested deeper than {MAX_DEPTH} levels", INVALID_JSON)
     is_dict = type(container) is dict
+    if texts and is_dict:
+        for key in container:
+            check_text(key, path or field)
     for key, item in container.items() if is_dict else enumerate(container):  # type: ignore[union-attr]
         kind = type(item)
+        if kind is bool or item is None:  # (most of a case's answers)
+            continue
         if kind is dict or kind is list:
             _check(item, _place(path, key), depth + 1, texts, field)
         elif (kind is int and not -_INT_LIMIT < item < _INT_LIMIT) or \
-                (kind is float and not math.isfinite(item)) or (texts and kind is str):
+                (kind is float and not math.isfinite(item)) or (kind is str and texts):
             _check_value(item, _place(path, key) or field)
-        if texts and is_dict:
-            check_text(str(key), path or field)
 
 
 def _check_value(value: Any, field: str) -> None:

@@ -129,7 +129,8 @@ def parse_case(raw: object, kb: KnowledgeBase) -> Case:
             # keyed by the knowledge base's own string, so that every later look-up by
             # finding id (encoding, red flags, clusters) matches on identity
             findings[finding.id] = _finding_value(finding, value)
-    _apply_implications(findings, kb)
+    if not findings.keys().isdisjoint(kb.implicated):
+        _apply_implications(findings, kb)
     extra = {k: v for k, v in raw.items() if k not in _CASE_FIELDS}
     return Case(cid, findings, age, sex, setting, narrative, extra)
 

@@ -128,18 +128,17 @@ def explanation_table(model: CompiledModel) -> ExplanationTable:
 
 
 def explain(model: CompiledModel, case: Case, condition: str,
-            states: Sequence[int] | None = None) -> Explanation:
-    """Every piece of evidence behind one condition's posterior. ``states`` may pass the
-    case's already encoded evidence states (see :func:`~hipnav.engine.posterior.encode`)."""
-    return explain_many(model, case, (condition,), states)[0]
+            groups: Sequence[Sequence[int]] | None = None) -> Explanation:
+    """Every piece of evidence behind one condition's posterior. ``groups`` may pass the
+    case's evidence groups (see :func:`~hipnav.engine.posterior.evidence_groups`)."""
+    return explain_many(model, case, (condition,), groups)[0]
 
 
 def explain_many(model: CompiledModel, case: Case, conditions: Sequence[str],
-                 states: Sequence[int] | None = None) -> tuple[Explanation, ...]:
-    """:func:`explain` for several conditions: the case's evidence is grouped once."""
-    if states is None:
-        states = encode(model, case.values())
-    groups = evidence_groups(model, states)
+                 groups: Sequence[Sequence[int]] | None = None) -> tuple[Explanation, ...]:
+    """:func:`explain` for several conditions."""
+    if groups is None:
+        groups = evidence_groups(model, encode(model, case.values()))
     table = explanation_table(model)
     k = setting_row(model, case.setting)
     out = []

@@ -15,7 +15,7 @@ import numpy as np
 
 from hipnav.engine.case import Case
 from hipnav.engine.model import CompiledModel, FloatArray, StateKey, compiled
-from hipnav.engine.posterior import encode, logits
+from hipnav.engine.posterior import encode, evidence_groups, logits
 from hipnav.knowledge.model import KnowledgeBase
 
 #: Assumed share of people without a condition who answer "yes" to a question, where the
@@ -115,7 +115,7 @@ def information_gain(model: CompiledModel, case: Case, question_set: str = PATIE
     if not unasked.any():
         return {}
     rows = encode(model, values)
-    logit = logits(model, case, rows)
+    logit = logits(model, case, evidence_groups(model, rows))
     cur_pos: dict[int, FloatArray] = {}
     cur_neg: dict[int, FloatArray] = {}
     for r in rows:  # each family's strongest evidence so far, in each direction

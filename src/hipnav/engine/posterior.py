@@ -31,10 +31,10 @@ _UNMASKED: frozenset[str] = frozenset()
 def encode(model: CompiledModel, values: Values) -> list[int]:
     """The evidence states a case's observed values select (indexes of ``model.states``), in
     the case's order, then the counts of the cluster rules that can be used."""
-    kb = model.kb
+    kb, clusters_of = model.kb, model.clusters_of
     used: dict[str, int] = {}  # cluster rules that can be used -> criteria met
-    for fid in values:
-        for cl_id in model.clusters_of.get(fid, ()):
+    for fid in clusters_of.keys() & values.keys():  # (the case's findings that rules name)
+        for cl_id in clusters_of[fid]:
             if cl_id not in used:
                 met = cluster_count(kb.clusters[cl_id], values)
                 used[cl_id] = -1 if met is None else met
@@ -43,12 +43,12 @@ def encode(model: CompiledModel, values: Values) -> list[int]:
     index, findings = model.index, kb.findings
     for fid, value in values.items():
         masked = _UNMASKED
-        if used and fid in model.clusters_of:
-            masked = frozenset(cl_id for cl_id in model.clusters_of[fid] if cl_id in used)
+        if used and fid in clusters_of:
+            masked = frozenset(cl_id for cl_id in clusters_of[fid] if cl_id in used)
         # the StateKey (fid, state, masked, not a cluster), as the plain tuple it equals
         states.append(index[fid, findings[fid].state_of(value), masked, False])
     for cl_id, met in sorted(used.items()):
-        states.append(model.index[StateKey(cl_id, str(met), is_cluster=True)])
+        states.append(index[StateKey(cl_id, str(met), is_cluster=True)])
     return states
 
 
@@ -56,16 +56,19 @@ def evidence_groups(model: CompiledModel, states: Sequence[int]) -> list[list[in
     """A case's evidence states grouped, each family's states together (at the place of its
     first), every other state a group of its own: the family rule counts a family once."""
     groups: dict[int, list[int]] = {}
+    group = model.group
     for s in states:
-        groups.setdefault(model.group[s], []).append(s)
+        if (members := groups.get(group[s])) is None:
+            groups[group[s]] = [s]
+        else:
+            members.append(s)
     return list(groups.values())
 
 
-def score_rows(model: CompiledModel, states: Sequence[int]) -> list[int]:
-    """The scoring rows of a case's evidence states (rows of ``model.scores``): one a group."""
+def score_rows(model: CompiledModel, groups: Sequence[Sequence[int]]) -> list[int]:
+    """The scoring rows (of ``model.scores``) of a case's evidence groups: one a group."""
     row_of = model.row_of
-    return [row_of[(members[0],) if len(members) == 1 else tuple(sorted(members))]
-            for members in evidence_groups(model, states)]
+    return [row_of[(members[0],) if len(members) == 1 else tuple(sorted(members))] for members in groups]
 
 
 def setting_row(model: CompiledModel, setting: str | None) -> int:
@@ -78,25 +81,26 @@ def prior_row(model: CompiledModel, case: Case) -> int:
     return setting_row(model, case.setting) + (len(model.settings) if case.age is not None else 0)
 
 
-def logits(model: CompiledModel, case: Case, states: Sequence[int] | None = None) -> FloatArray:
+def logits(model: CompiledModel, case: Case, groups: Sequence[Sequence[int]] | None = None) -> FloatArray:
     """Each condition's posterior log odds: its prior's plus its evidence groups' log LRs.
-    ``states`` may pass the case's evidence states (see :func:`encode`)."""
-    if states is None:
-        states = encode(model, case.values())
-    shift = model.scores[score_rows(model, states)].sum(axis=0)  # (zeros when there is no evidence)
+    ``groups`` may pass the case's evidence groups (see :func:`evidence_groups`)."""
+    if groups is None:
+        groups = evidence_groups(model, encode(model, case.values()))
+    shift = model.scores[score_rows(model, groups)].sum(axis=0)  # (zeros when there is no evidence)
     result: FloatArray = model.prior_logit[prior_row(model, case)] + shift
     return result
 
 
-def probabilities(model: CompiledModel, case: Case, states: Sequence[int] | None = None) -> FloatArray:
+def probabilities(model: CompiledModel, case: Case,
+                  groups: Sequence[Sequence[int]] | None = None) -> FloatArray:
     """Each condition's posterior probability, in ``model.conditions`` order."""
-    result: FloatArray = 1.0 / (1.0 + np.exp(-logits(model, case, states)))
+    result: FloatArray = 1.0 / (1.0 + np.exp(-logits(model, case, groups)))
     return result
 
 
 def encode_batch(model: CompiledModel, cases: Sequence[Case]) -> tuple[IntArray, IntArray, IntArray]:
     """Cases as (indptr, scoring rows, prior rows) for :func:`batch_probabilities`."""
-    rows = [score_rows(model, encode(model, c.values())) for c in cases]
+    rows = [score_rows(model, evidence_groups(model, encode(model, c.values()))) for c in cases]
     indptr = np.cumsum([0] + [len(r) for r in rows])
     flat = np.fromiter((x for r in rows for x in r), dtype=np.intp, count=int(indptr[-1]))
     settings = np.array([prior_row(model, c) for c in cases], dtype=np.intp)

@@ -352,6 +352,8 @@ class KnowledgeBase:
     typical_urgency_rank: dict[str, int] = field(init=False)
     #: for each implied finding, the findings that imply it (``implies:``)
     implied_by: dict[str, tuple[str, ...]] = field(init=False)
+    #: the findings that imply another or are implied by one
+    implicated: frozenset[str] = field(init=False)
     # What is derived from this knowledge base by other modules: see :meth:`derived`.
     _derived: dict[Callable[[KnowledgeBase], object], object] = field(init=False, repr=False)
     _lock: threading.RLock = field(init=False, repr=False)
@@ -369,6 +371,7 @@ class KnowledgeBase:
             "urgency_means": {u.id: u.means for u in self.urgency_levels},
             "typical_urgency_rank": {c.id: ranks[c.typical_urgency] for c in self.conditions.values()},
             "implied_by": {k: tuple(v) for k, v in implied_by.items()},
+            "implicated": frozenset(implied_by).union(*implied_by.values()),
             "_derived": {},
             "_lock": threading.RLock(),
         }
