@@ -86,7 +86,10 @@ def logits(model: CompiledModel, case: Case, groups: Sequence[Sequence[int]] | N
     ``groups`` may pass the case's evidence groups (see :func:`evidence_groups`)."""
     if groups is None:
         groups = evidence_groups(model, encode(model, case.values()))
-    shift = model.scores[score_rows(model, groups)].sum(axis=0)  # (zeros when there is no evidence)
+    # the rows' sum (``scores[rows].sum(axis=0)``, the same additions in the same order,
+    # without its wrappers: a case is assessed in some 20 µs, of which they were 1.5);
+    # zeros when the case shows no evidence
+    shift = np.add.reduce(model.scores.take(score_rows(model, groups), axis=0), axis=0)
     result: FloatArray = model.prior_logit[prior_row(model, case)] + shift
     return result
 
