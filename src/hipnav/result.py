@@ -134,11 +134,11 @@ class Result(Struct, frozen=True):
 
     id: str | None
     urgency: str
-    red_flags: tuple[RedFlag, ...]
-    differential: tuple[Ranked, ...]  # every condition, most likely first
+    red_flags: list[RedFlag]
+    differential: list[Ranked]  # every condition, most likely first
     urgency_means: str
     knowledge_base_version: str
-    explanations: tuple[Cause, ...] | UnsetType = UNSET  # the most likely causes, explained
+    explanations: list[Cause] | UnsetType = UNSET  # the most likely causes, explained
     disclaimer: str | UnsetType = UNSET
     case: dict[str, Any] | UnsetType = UNSET  # the case it was made from (``/result.json``)
 
@@ -146,13 +146,12 @@ class Result(Struct, frozen=True):
 def contract(assessment: Assessment) -> Result:
     """The result contract of the shared case format alone (what ``hipnav assess --json``
     writes): urgency, red flags, the differential."""
-    model = assessment.model
+    model, probabilities = assessment.model, assessment.probabilities
     return Result(
         id=assessment.case.id,
         urgency=assessment.urgency.level,
-        red_flags=tuple(RedFlag(f.id, f.message, f.urgency) for f in assessment.red_flags),
-        differential=tuple(Ranked(model.conditions[j], round(assessment.probabilities[j], 6))
-                           for j in assessment.ranking),
+        red_flags=[RedFlag(f.id, f.message, f.urgency) for f in assessment.red_flags],
+        differential=[Ranked(model.conditions[j], round(probabilities[j], 6)) for j in assessment.ranking],
         urgency_means=assessment.urgency.means,
         knowledge_base_version=model.kb.version,
     )
@@ -174,7 +173,7 @@ def describe(assessment: Assessment, explain: int | None = 0) -> Result:
                       f"/conditions/{c.id}")
         cause.__dict__["p"] = p
         causes.append(cause)
-    return msgspec.structs.replace(out, explanations=tuple(causes), disclaimer=DISCLAIMER)
+    return msgspec.structs.replace(out, explanations=causes, disclaimer=DISCLAIMER)
 
 
 @dataclass(frozen=True)
@@ -188,8 +187,8 @@ class _Wording:
 
 def _wording(kb: KnowledgeBase) -> _Wording:
     table = explanation_table(compiled(kb))
-    contributions = {c for by_setting in table.alone for by_state in by_setting for c in by_state.values()}
-    contributions.update(c for overlaps in table.overlaps for c in overlaps.values())
+    contributions = {c for by_state in table.alone for says in by_state for c in says.values()}
+    contributions.update(c for says in table.overlaps.values() for c in says.values())
     provenances = {p.provenance for c in kb.conditions.values() for p in c.priors.values()}
     provenances |= {c.provenance for c in contributions if c.provenance is not None}
     sources = {p: _source(kb, p) for p in provenances}

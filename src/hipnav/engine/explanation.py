@@ -13,8 +13,9 @@ The explanation of a condition walks the case's evidence groups (as the posterio
 then lists what it found, counted first, strongest first (the case's order where equal).
 
 What a state says alone depends only on the model and the setting, so it is worked out once
-per model, as is each "overlaps with" (:class:`ExplanationTable`); explaining a case is then
-a look-up per observed state and a sort.
+per model, as is each "overlaps with" (:class:`ExplanationTable`): explaining a case is a
+look-up per observed state (:func:`case_evidence`, the same for every condition explained),
+then, for each condition, a pass over what they say and a sort.
 """
 
 from __future__ import annotations
@@ -66,21 +67,26 @@ class Explanation(NamedTuple):
         return tuple(c for c in self.contributions if c.counted)
 
 
+#: A state's or a family member's contribution to each condition it says something about,
+#: by the condition's column.
+Says = dict[int, Contribution]
+_NOTHING: Says = {}
+
+
 @dataclass(frozen=True, eq=False)
 class ExplanationTable:
-    """Every contribution of a model, made once: ``alone[k][j][s]`` is what evidence state
-    ``s`` says about condition ``j`` when it is alone in its group in a case of setting ``k``
-    (absent when it says nothing); ``overlaps[j][s, finding]`` what it says when ``finding``
-    of its family is counted instead."""
+    """Every contribution of a model, made once: ``alone[k][s]`` is what evidence state ``s``
+    says about each condition when it is alone in its group in a case of setting ``k``;
+    ``overlaps[s, finding]`` what it says when ``finding`` of its family is counted instead."""
 
-    alone: tuple[tuple[dict[int, Contribution], ...], ...]
-    overlaps: tuple[dict[tuple[int, str], Contribution], ...]
+    alone: tuple[tuple[Says, ...], ...]
+    overlaps: dict[tuple[int, str], Says]
 
 
 def build_table(kb: KnowledgeBase) -> ExplanationTable:
     model = compiled(kb)
-    alone: list[list[dict[int, Contribution]]] = [[{} for _ in model.conditions] for _ in model.settings]
-    overlaps: list[dict[tuple[int, str], Contribution]] = [{} for _ in model.conditions]
+    alone: list[list[Says]] = [[{} for _ in model.states] for _ in model.settings]
+    overlaps: dict[tuple[int, str], Says] = {}
     for j, condition in enumerate(model.conditions):
         for s, key in enumerate(model.states):
             w = float(model.log_lr[s, j])
@@ -97,7 +103,7 @@ def build_table(kb: KnowledgeBase) -> ExplanationTable:
                     shift = w - float(model.age_log_norm[k, j])
                     if abs(shift) > 1e-12:
                         name = kb.settings[setting].lower()
-                        alone[k][j][s] = Contribution("age", key.state, shift, True, ev.provenance,
+                        alone[k][s][j] = Contribution("age", key.state, shift, True, ev.provenance,
                                                       f"compared with everyone of any age seen in {name}")
                 continue
             elif ev.lr.get(key.state, 1.0) == 1.0:
@@ -110,13 +116,14 @@ def build_table(kb: KnowledgeBase) -> ExplanationTable:
                 family = kb.findings[key.finding].family
                 for other in kb.families[family].members if family else ():
                     if other != key.finding:
-                        overlaps[j][s, other] = Contribution(
+                        overlaps.setdefault((s, other), {})[j] = Contribution(
                             key.finding, key.state, math.log(ev.lr[key.state]), False, ev.provenance,
                             f"overlaps with {other} (same family of findings), counted once")
             if said is not None:
-                for by_condition in alone:
-                    by_condition[j][s] = said
-    return ExplanationTable(tuple(tuple(a) for a in alone), tuple(overlaps))
+                for by_state in alone:
+                    by_state[s][j] = said
+    return ExplanationTable(tuple(tuple(says or _NOTHING for says in by_state) for by_state in alone),
+                            overlaps)
 
 
 _ORDER = operator.attrgetter("order")
@@ -125,6 +132,37 @@ _ORDER = operator.attrgetter("order")
 def explanation_table(model: CompiledModel) -> ExplanationTable:
     """The model's explanation table, made once (see ``KnowledgeBase.derived``)."""
     return model.kb.derived(build_table)
+
+
+def case_evidence(model: CompiledModel, case: Case, groups: Sequence[Sequence[int]],
+                  columns: Sequence[int]) -> list[Says]:
+    """What a case's evidence says about the conditions of ``columns``, state by state in the
+    order of its groups: a state alone in its group as the table has it; in a family observed
+    more than once, the strongest state in each direction counted and each other one
+    overlapping with it (on equal weights the first is counted)."""
+    table = explanation_table(model)
+    alone = table.alone[setting_row(model, case.setting)]
+    out: list[Says] = []
+    for members in groups:
+        if len(members) == 1:
+            out.append(alone[members[0]])
+            continue
+        said: list[Says] = [{} for _ in members]
+        for j in columns:  # what the family's states say about the condition of column j
+            says = [alone[s].get(j) for s in members]
+            # each state's weight in the family rule: its own log LR (0 when it says nothing of
+            # its own: no evidence, an LR of 1, or one that a cluster rule takes up)
+            weights = [c.log_lr if c is not None and c.counted else 0.0 for c in says]
+            strongest = members[weights.index(max(weights))], members[weights.index(min(weights))]
+            for i, (s, c, w) in enumerate(zip(members, says, weights, strict=True)):
+                if c is not None and c.counted:
+                    stronger = strongest[0] if w > 0 else strongest[1]
+                    if stronger != s:
+                        c = table.overlaps[s, model.states[stronger].finding][j]
+                if c is not None:
+                    said[i][j] = c
+        out += said
+    return out
 
 
 def explain(model: CompiledModel, case: Case, condition: str,
@@ -136,33 +174,16 @@ def explain(model: CompiledModel, case: Case, condition: str,
 
 def explain_many(model: CompiledModel, case: Case, conditions: Sequence[str],
                  groups: Sequence[Sequence[int]] | None = None) -> tuple[Explanation, ...]:
-    """:func:`explain` for several conditions."""
+    """:func:`explain` for several conditions: what the case's evidence says is looked up once."""
     if groups is None:
         groups = evidence_groups(model, encode(model, case.values()))
-    table = explanation_table(model)
-    k = setting_row(model, case.setting)
+    columns = [model.column[c] for c in conditions]
+    evidence = case_evidence(model, case, groups, columns)
+    setting = model.settings[setting_row(model, case.setting)]
     out = []
-    for condition in conditions:
-        j = model.column[condition]
-        alone = table.alone[k][j]
-        found: list[Contribution] = []
-        for members in groups:
-            if len(members) == 1:
-                if (said := alone.get(members[0])) is not None:
-                    found.append(said)
-                continue
-            weight = {s: float(model.log_lr[s, j]) for s in members}
-            strongest_for = max(members, key=weight.__getitem__)
-            strongest_against = min(members, key=weight.__getitem__)
-            for s in members:
-                said = alone.get(s)
-                if said is not None and said.counted:  # (a finding's own LR: the family rule applies)
-                    stronger = strongest_for if weight[s] > 0 else strongest_against
-                    if s != stronger:
-                        said = table.overlaps[j][s, model.states[stronger].finding]
-                if said is not None:
-                    found.append(said)
+    for condition, j in zip(conditions, columns, strict=True):
+        found = [c for said in evidence if (c := said.get(j)) is not None]
         found.sort(key=_ORDER)  # stable: the case's order where equal
-        prior = model.kb.conditions[condition].priors[model.settings[k]]
+        prior = model.kb.conditions[condition].priors[setting]
         out.append(Explanation(condition, prior.p, prior.provenance, tuple(found)))
     return tuple(out)

@@ -46,7 +46,7 @@ class UrgencyView:
     level: str
     title: str
     means: str  # what to do and how soon (the knowledge base's own words)
-    red_flags: tuple[RedFlag, ...]
+    red_flags: list[RedFlag]
     because: tuple[str, ...]  # possible causes that set the level, when no red flag did
 
     @property
