@@ -149,14 +149,21 @@ def case_evidence(model: CompiledModel, case: Case, groups: Sequence[Sequence[in
             continue
         said: list[Says] = [{} for _ in members]
         for j in columns:  # what the family's states say about the condition of column j
-            says = [alone[s].get(j) for s in members]
-            # each state's weight in the family rule: its own log LR (0 when it says nothing of
-            # its own: no evidence, an LR of 1, or one that a cluster rule takes up)
-            weights = [c.log_lr if c is not None and c.counted else 0.0 for c in says]
-            strongest = members[weights.index(max(weights))], members[weights.index(min(weights))]
-            for i, (s, c, w) in enumerate(zip(members, says, weights, strict=True)):
+            # each state's weight in the family rule is its own log LR: 0 when it says nothing
+            # of its own (no evidence, an LR of 1, or one that a cluster rule takes up)
+            strongest_for = strongest_against = members[0]
+            most = least = 0.0
+            for s in members:
+                c = alone[s].get(j)
+                w = c.log_lr if c is not None and c.counted else 0.0
+                if w > most:
+                    strongest_for, most = s, w
+                if w < least:
+                    strongest_against, least = s, w
+            for i, s in enumerate(members):
+                c = alone[s].get(j)
                 if c is not None and c.counted:
-                    stronger = strongest[0] if w > 0 else strongest[1]
+                    stronger = strongest_for if c.log_lr > 0 else strongest_against
                     if stronger != s:
                         c = table.overlaps[s, model.states[stronger].finding][j]
                 if c is not None:
