@@ -341,18 +341,15 @@ class KnowledgeBase:
     # derived against: see hipnav.knowledge.derivation)
     base_rates: dict[str, dict[str, BaseRate]] = field(default_factory=dict)
 
-    # Indexes of the fields above, made with them (every assessment reads them):
-    #: urgency level ids, least urgent first
+    # Indexes of the above, made with them (every assessment reads them): urgency levels least
+    # urgent first, each level's rank (0: least urgent) and meaning, each condition's typical
+    # urgency's rank, the findings implying each one (``implies:``), every finding in one
+    urgency_ids: tuple[str, ...] = field(init=False)  # most urgent first
     levels_ascending: tuple[str, ...] = field(init=False)
-    #: each urgency level's rank, 0 for the least urgent
     urgency_ranks: dict[str, int] = field(init=False)
-    #: each urgency level -> what it means
     urgency_means: dict[str, str] = field(init=False)
-    #: each condition's typical urgency, as a rank
     typical_urgency_rank: dict[str, int] = field(init=False)
-    #: for each implied finding, the findings that imply it (``implies:``)
     implied_by: dict[str, tuple[str, ...]] = field(init=False)
-    #: the findings that imply another or are implied by one
     implicated: frozenset[str] = field(init=False)
     # What is derived from this knowledge base by other modules: see :meth:`derived`.
     _derived: dict[Callable[[KnowledgeBase], object], object] = field(init=False, repr=False)
@@ -366,6 +363,7 @@ class KnowledgeBase:
             for implied in f.implies:
                 implied_by.setdefault(implied, []).append(f.id)
         made = {
+            "urgency_ids": tuple(u.id for u in self.urgency_levels),
             "levels_ascending": tuple(u.id for u in reversed(self.urgency_levels)),
             "urgency_ranks": ranks,
             "urgency_means": {u.id: u.means for u in self.urgency_levels},
@@ -375,26 +373,20 @@ class KnowledgeBase:
             "_derived": {},
             "_lock": threading.RLock(),
         }
-        for name, value in made.items():
+        for name, value in made.items():  # (frozen: set once, here)
             object.__setattr__(self, name, value)
 
     def urgency_rank(self, level: str) -> int:
         """0 for the least urgent level, rising with urgency."""
         return self.urgency_ranks[level]
 
-    @property
-    def urgency_ids(self) -> tuple[str, ...]:
-        return tuple(u.id for u in self.urgency_levels)
-
     def derived(self, build: Callable[[KnowledgeBase], T]) -> T:
-        """What ``build`` derives from this knowledge base (the compiled model, the red-flag
-        index, the explanation table, ...), built the first time it is asked for and kept.
+        """What ``build`` derives from this knowledge base (the compiled model, ...), kept.
 
-        The one way hipnav keeps data derived from a knowledge base: each is built once, under
-        a lock (the web app assesses in worker threads, and a table half built must never be
-        read), and held by the knowledge base itself, so it lives exactly as long as the
-        knowledge base does. A server builds everything at start-up
-        (:func:`hipnav.assessment.prepare`), so that no request waits for it."""
+        The one way hipnav keeps data derived from a knowledge base: built once, under a lock
+        (the web app assesses in worker threads; a table half built must never be read), held
+        by the knowledge base itself, so it lives as long as it does. A server builds it all at
+        start-up (:func:`hipnav.result.prepare`), so that no request waits for it."""
         found = self._derived.get(build, _NOT_YET)
         if found is _NOT_YET:
             with self._lock:  # (re-entrant: one table may be built from another)
