@@ -41,8 +41,10 @@ def _score(name: str, which: str | None = None):  # noqa: ANN202
 def test_floors(name: str, which: str | None, precision: float, recall: float) -> None:
     s = _score(name, which)
     print(f"{name} {which or ''}: precision {s.precision:.3f}, recall {s.recall:.3f}")
-    assert s.precision >= precision, s.errors
-    assert s.recall >= recall, s.errors
+    # a held-out half's errors are not shown, even when it fails (they are not read while tuning)
+    shown = s.errors if which != "held-out" else f"{s.tp}/{s.extracted}/{s.expected}"
+    assert s.precision >= precision, shown
+    assert s.recall >= recall, shown
 
 
 def test_red_flags_on_all_shared_texts_together() -> None:

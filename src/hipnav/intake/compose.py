@@ -55,6 +55,13 @@ _HABIT = re.compile(
     r"(?:a|per|each|every)\s+(?:week|day|month)\b", re.IGNORECASE)
 #: Of a phrase that states spreading and how far it goes, a negation denies the reach.
 _REACH = "pain_below_knee"
+#: "I can't sit", "unable to walk": the activity is impossible, which is not a denial that it
+#: brings on the pain (it says nothing of whether it hurts, or says it does).
+_INABILITY = re.compile(r"\b(?:can'?t|cannot|can not|couldn'?t|could not|unable to|not able to)\b",
+                        re.IGNORECASE)
+#: Words that join a mention to the one before it as one more item of the same list ("no
+#: fever or chills", "did not think she had had fever or chills"): the negation is shared.
+_LIST_JOIN = frozenset({"or", "nor", ",", "and/or", "/"})
 _QUESTION_START = re.compile(
     r"^\W*(?:is|are|am|do|does|did|could|can|should|would|will|what|why|how|might|may|"
     r"has|have|any)\b", re.IGNORECASE)
@@ -124,6 +131,14 @@ def _targets(doc: Doc, group: str, breaks: frozenset[str]) -> list[Target]:
             forward=nxt in _FORWARD_NEXT or span.text.endswith(":"),
         ))
     out.sort(key=lambda t: (t.start, t.end))
+    # Negation spreads along an "or"-list: "no fever or chills" -> both false (a list item
+    # beyond a negation's token scope still belongs to the negated phrase).
+    for prev, cur in zip(out, out[1:]):
+        between = [tok.lower_ for tok in doc[prev.end:cur.start]]
+        if (prev.negated and not cur.negated and not cur.set_aside and prev.sent == cur.sent
+                and between and all(w in _LIST_JOIN for w in between)
+                and any(w in ("or", "nor") for w in between)):
+            cur.negated = prev.negated
     return out
 
 
@@ -237,6 +252,8 @@ class Composer:
         """The value a mention states, or None when it states nothing on its own."""
         kind = rule.kind
         if kind in ("direct", "paresthesia"):
+            if rule.denial_only and not t.negated:
+                return None, ""
             return self._negate(rule.value, t.negated, "stated")
         if kind == "location":
             cue = _nearest(t, pain, window=LOCATION_WINDOW, prefer_affirmed=not t.negated)
@@ -260,6 +277,8 @@ class Composer:
                 if cue.negated or t.negated:
                     return None, ""
                 return False, f"eased: '{cue.text}'"
+            if t.negated and _INABILITY.search(t.negated):
+                return None, ""
             return self._negate(True, t.negated or cue.negated, f"with '{cue.text}'")
         if kind == "treatment":
             cue = _nearest(t, relief + fail, same_clause=False)

@@ -46,6 +46,7 @@ class LexRule:
     regex: str
     patterns: tuple[str, ...] = ()
     tender: str | None = None   # location: the exam finding when a TENDER cue is near
+    denial_only: bool = False   # states something only when negated ("no injury")
 
     @property
     def label(self) -> str:
@@ -152,6 +153,7 @@ def _lexicon(known: set[str]) -> tuple[LexRule, ...]:
             regex=union(list(raw["patterns"]), where, macros),
             patterns=bodies(list(raw["patterns"]), where, macros),
             tender=None if tender is None else str(tender),
+            denial_only=bool(raw.get("denial_only", False)),
         ))
     return tuple(rules)
 
