@@ -257,6 +257,8 @@ class Composer:
             return self._negate(rule.value, t.negated, "stated")
         if kind == "location":
             cue = _nearest(t, pain, window=LOCATION_WINDOW, prefer_affirmed=not t.negated)
+            if cue is None and rule.value and self.pain_word.search(t.text):
+                return self._negate(True, t.negated, "stated")   # "sore knees", "painful hips"
             if cue is None:
                 return None, ""
             neg = t.negated or cue.negated

@@ -79,12 +79,24 @@ _CHILD = re.compile(
     re.IGNORECASE)
 #: How far into a text the child must be named to be its subject (the opening lines).
 SUBJECT_WITHIN = 300
+#: A question about someone else opens by naming them: "My mom lives alone and a few days ago
+#: she fell", "My father has metastatic prostate cancer ...", and a therapist's "My client
+#: ..." (after a greeting at most). Named later ("my mother passed away", "my mum suggested"),
+#: the relative is someone else, as ConText's FAMILY modifier has it.
+_OPENS_WITH = re.compile(
+    r"^\W*(?:(?:dear|hi|hello|hey)\b[^,.!?:\n]{0,30}[,.!:\n]\s*)?(?:my|our)\s+(?:\w+\s+){0,2}?"
+    r"(?P<who>mother|mom|mum|father|dad|husband|wife|partner|grandmother|grandma|grandfather|"
+    r"grandpa|client|patient)\b", re.IGNORECASE)
 
 
 def subject(text: str) -> str | None:
-    """The relation word ("son", "daughter", ...) when ``text`` opens as a parent's
-    description of their child, else None (the writer describes themselves)."""
+    """The relation word ("son", "daughter", "mother", ...) when ``text`` describes that
+    person (a parent about their child; a question that opens by naming a relative or a
+    client), else None (the writer describes themselves)."""
     m = _CHILD.search(text, 0, SUBJECT_WITHIN)
+    if m:
+        return m.group("who").lower()
+    m = _OPENS_WITH.match(text)
     return m.group("who").lower() if m else None
 
 
