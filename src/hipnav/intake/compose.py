@@ -44,21 +44,32 @@ _SET_ASIDE = {
     "FAMILY": "about someone else",
     "HISTORICAL": "in the past",
 }
-#: "since he ran a marathon": the activity is the onset event, not what aggravates.
+#: "since he ran a marathon", "it began during the last miles of a half-marathon": the
+#: activity is the onset event, not what aggravates.
 _SINCE = re.compile(
-    r"(?:\bsince\s+(?:(?:I|he|she|they|we|you)\s+)?|\b(?:began|begun|beginning|started|starting|"
-    r"came on|developed) (?:\w+ ){0,2}?after\s+)(?:[\w-]+\s+){0,3}$", re.IGNORECASE)
+    r"(?:\bsince\s+(?:(?:I|he|she|they|we|you)\s+)?(?:[\w-]+\s+){0,3}|\b(?:began|begun|beginning|"
+    r"started|starting|came on|developed|appeared) (?:[\w-]+ ){0,3}?(?:after|during|while|in the "
+    r"(?:middle|course) of|at the end of)\s+(?:[\w-]+\s+){0,6})(?:\w+-)?$", re.IGNORECASE)
+#: How far back (characters) the onset words of ``_SINCE`` are looked for.
+_SINCE_REACH = 90
+#: "came on after about 15 minutes of walking": a dose of the activity brings it on each time
+#: (an aggravation, as in claudication), not a one-off onset event.
+_DOSE = re.compile(r"\b(?:\d+|a few|several|an?|one|two|three|five|ten|fifteen|twenty|thirty)\s+"
+                   r"(?:minutes?|mins?|hours?|miles?|km|kilomet\w+|yards?|metres?|meters?|blocks?)"
+                   r"\s+(?:of\s+)?$", re.IGNORECASE)
 #: "I run five times a week", "ran five to six hours a week": a habit, not an aggravation.
 _HABIT = re.compile(
     r"^\s+(?:[\w-]+\s+){0,3}?(?:\d+|one|two|three|four|five|six|seven|several|many)"
     r"(?:\s*(?:-|to|or)\s*\w+)?\s+(?:times?|hours?|miles?|km|kilomet\w+|days?|sessions?)\s+"
     r"(?:a|per|each|every)\s+(?:week|day|month)\b", re.IGNORECASE)
+#: "an ache spreading down towards the knee": the knee is where spreading pain ends, which
+#: the case narratives encode as spreading (radiating_leg_pain), not as knee pain.
+_SPREAD_TO = re.compile(
+    r"\b(?:radiat\w*|spread\w*|travel\w*|shoot\w*|shot|goes|going|went|runs|ran|extend\w*|"
+    r"refer\w*|mov(?:es|ed|ing))\s+(?:[\w,-]+\s+){0,8}?(?:down\s+|up\s+)?(?:to|towards?|as far as|"
+    r"into)\s+(?:the\s+|my\s+|his\s+|her\s+)?(?:(?:right|left|outer|inner)\s+)?$", re.IGNORECASE)
 #: Of a phrase that states spreading and how far it goes, a negation denies the reach.
 _REACH = "pain_below_knee"
-#: "I can't sit", "unable to walk": the activity is impossible, which is not a denial that it
-#: brings on the pain (it says nothing of whether it hurts, or says it does).
-_INABILITY = re.compile(r"\b(?:can'?t|cannot|can not|couldn'?t|could not|unable to|not able to)\b",
-                        re.IGNORECASE)
 #: Words that join a mention to the one before it as one more item of the same list ("no
 #: fever or chills", "did not think she had had fever or chills"): the negation is shared.
 _LIST_JOIN = frozenset({"or", "nor", ",", "and/or", "/"})
@@ -182,6 +193,7 @@ class Composer:
         self.not_improving = {r.label for r in rules.lexicon
                               if r.ids == ("not_improving",) and r.value}
         self.pain_word = re.compile(rules.cues["PAIN"], re.IGNORECASE)
+        self.agg_word = re.compile(rules.cues["AGG"], re.IGNORECASE)
 
     def spans(self, doc: Doc, group: str) -> list[Span]:
         """Finding mentions of ``doc``, used or set aside, in text order."""
@@ -195,7 +207,11 @@ class Composer:
             t for t in targets if t.label in self.by_label and self.by_label[t.label].value
             and self.pain_word.search(t.text)]
         pain.sort(key=lambda t: (t.start, t.end))
-        agg = cues.get("CUE_AGG", [])
+        # Likewise "worse" inside "worse at night when she lay on that side" is still a cue.
+        agg = cues.get("CUE_AGG", []) + [
+            t for t in targets if t.label in self.by_label and self.by_label[t.label].value
+            and self.by_label[t.label].kind == "direct" and self.agg_word.search(t.text)]
+        agg.sort(key=lambda t: (t.start, t.end))
         relief = cues.get("CUE_RELIEF", [])
         # "fine", "okay": relief said of what precedes ("sitting is fine") unless followed by
         # "when"/"with" ("fine when I sit"); as a forward-only cue it cannot look back, so
@@ -218,7 +234,10 @@ class Composer:
                     tv, twhy = self._negate(True, t.negated or felt.negated, f"with '{felt.text}'")
                     if tv is not None:
                         out.append(self._span(rule.tender, tv, t, twhy, rule))
-            value, why = self._value(rule, t, text, pain + radiating, agg,
+            # a denied spreading ("did not spread down the leg") denies the spreading only, not
+            # pain at the places named after it
+            value, why = self._value(rule, t, text, pain + [r for r in radiating if not r.negated],
+                                     agg,
                                      relief + relief_fwd + [p for p in relief_pred
                                                             if p.start >= t.end],
                                      tender, fail, cues)
@@ -256,6 +275,9 @@ class Composer:
                 return None, ""
             return self._negate(rule.value, t.negated, "stated")
         if kind == "location":
+            if rule.ids == ("loc_knee",) and _SPREAD_TO.search(text, max(0, t.char_start - 80),
+                                                             t.char_start):
+                return None, ""
             cue = _nearest(t, pain, window=LOCATION_WINDOW, prefer_affirmed=not t.negated)
             if cue is None and rule.value and self.pain_word.search(t.text):
                 return self._negate(True, t.negated, "stated")   # "sore knees", "painful hips"
@@ -269,7 +291,8 @@ class Composer:
                 return None, ""
             return self._negate(True, t.negated or cue.negated, f"with '{cue.text}'")
         if kind == "activity":
-            if (_SINCE.search(text, max(0, t.char_start - 50), t.char_start)
+            if ((_SINCE.search(text, max(0, t.char_start - _SINCE_REACH), t.char_start)
+                 and not _DOSE.search(text, max(0, t.char_start - 40), t.char_start))
                     or _HABIT.match(text[t.char_end:t.char_end + 60])):
                 return None, ""
             cue = _nearest(t, pain + agg + relief, window=ACTIVITY_WINDOW, directed=True)
@@ -279,7 +302,9 @@ class Composer:
                 if cue.negated or t.negated:
                     return None, ""
                 return False, f"eased: '{cue.text}'"
-            if t.negated and _INABILITY.search(t.negated):
+            if t.negated and not cue.negated:
+                # "I haven't run for three weeks because of it", "I can't sit": the activity was
+                # not done, which does not deny that it brings on the pain
                 return None, ""
             return self._negate(True, t.negated or cue.negated, f"with '{cue.text}'")
         if kind == "treatment":

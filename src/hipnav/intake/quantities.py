@@ -30,8 +30,16 @@ _PAST_UNIT = re.compile(
     r"(?!\s+or\s+(?:so|two|three|\d+))",   # "the past year or two" is vague: not guessed
     re.IGNORECASE)
 _ELSEWHERE = re.compile(
-    r"\b(?:injection|surgery|operation|scan|x-ray|mri|appointment|saw\s+(?:a|my|the)|visit|"
-    r"diagnosed|told\s+me)\b", re.IGNORECASE)
+    r"\b(?:injection|surgery|surgical|operation|procedure|scan|x-ray|mri|appointment|"
+    r"saw\s+(?:a|my|the)|visit|diagnosed|told\s+me|had\s+(?:a|my|the|our)\s+baby|gave\s+birth|"
+    r"delivered)\b", re.IGNORECASE)
+#: "It started a few days ago", "I noticed a niggle two weeks ago", "she fell a few days ago":
+#: words that make an "... ago" the start of the complaint when its sentence names no symptom
+#: ("A couple of years ago I added a railing to my stairs" dates something else).
+_ONSET_EVENT = re.compile(
+    r"\b(?:start\w*|began|begun|first|occurr\w*|develop\w*|came\s+on|appear\w*|notic\w*|"
+    r"happen\w*|injur\w*|hurt|strain\w*|pull\w*|tweak\w*|twist\w*|fell|fall|slipp\w*|felt|"
+    r"(?:this|it)\s+was)\b", re.IGNORECASE)
 _PAIN_WORD = re.compile(r"\b(?:pain|ache|aching|hurt|sore|symptoms?)\b", re.IGNORECASE)
 
 
@@ -231,6 +239,10 @@ class Quantities:
         if post == "ago":
             if _ELSEWHERE.search(sentence):
                 return None   # "I had an injection two weeks ago": not the pain's start
+            stop = re.search(r"[.!?\n]", text[end:])
+            whole = text[start:end + (stop.start() if stop else len(text) - end)]
+            if not painful and not _ONSET_EVENT.search(whole):
+                return None   # "a couple of years ago I added a railing": dates something else
             if self._after_activity(text, start, m.start(), 80 if not painful else 30):
                 return None   # "I started running again three months ago": the running's
             return Reading("duration_weeks", value, m.start(), m.end(), "started ... ago")
