@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from hipnav.intake.model import Span
@@ -68,6 +68,9 @@ _SPREAD_TO = re.compile(
     r"\b(?:radiat\w*|spread\w*|travel\w*|shoot\w*|shot|goes|going|went|runs|ran|extend\w*|"
     r"refer\w*|mov(?:es|ed|ing))\s+(?:[\w,-]+\s+){0,8}?(?:down\s+|up\s+)?(?:to|towards?|as far as|"
     r"into)\s+(?:the\s+|my\s+|his\s+|her\s+)?(?:(?:right|left|outer|inner)\s+)?$", re.IGNORECASE)
+#: "pressing increased the pain, as did internal rotation": the result before the comma is
+#: this test's too.
+_AS_DID = re.compile(r"^\s*(?:as|so) (?:did|does|do|was|were)\s*$", re.IGNORECASE)
 #: Of a phrase that states spreading and how far it goes, a negation denies the reach.
 _REACH = "pain_below_knee"
 #: Words that join a mention to the one before it as one more item of the same list ("no
@@ -93,6 +96,7 @@ class Target:
     negated: str | None  # the negating words, if any
     set_aside: str | None  # why it does not count (uncertain, ...), if so
     forward: bool = False  # a cue that only speaks of what follows it
+    neg_end: int = -1      # character end of the negating words (when negated)
 
 
 def _targets(doc: Doc, group: str, breaks: frozenset[str]) -> list[Target]:
@@ -118,6 +122,7 @@ def _targets(doc: Doc, group: str, breaks: frozenset[str]) -> list[Target]:
     out = []
     for span in doc.spans[group]:
         negated = None
+        neg_end = -1
         aside = None
         for mod in span._.modifiers:
             cat = mod.category
@@ -125,6 +130,7 @@ def _targets(doc: Doc, group: str, breaks: frozenset[str]) -> list[Target]:
                          + len(doc[mod.modifier_span[1] - 1].text)]
             if cat == "NEGATED_EXISTENCE":
                 negated = words
+                neg_end = doc[mod.modifier_span[1] - 1].idx + len(doc[mod.modifier_span[1] - 1].text)
             elif cat == "FAMILY" and child and child in words.lower().split():
                 continue
             elif cat in _SET_ASIDE and aside is None:
@@ -140,6 +146,7 @@ def _targets(doc: Doc, group: str, breaks: frozenset[str]) -> list[Target]:
             sent=sent_of[span.start], clause=clause_of[span.start],
             negated=negated, set_aside=aside,
             forward=nxt in _FORWARD_NEXT or span.text.endswith(":"),
+            neg_end=neg_end,
         ))
     out.sort(key=lambda t: (t.start, t.end))
     # Negation spreads along an "or"-list: "no fever or chills" -> both false (a list item
@@ -315,6 +322,10 @@ class Composer:
                 return True, f"relieved: '{cue.text}'"
             return False, f"did not help: '{cue.text}'"
         if kind == "test":
+            if t.negated and "," in text[t.neg_end:t.char_start]:
+                # "... were not tender, Ober's test was negative": a test after a comma heads a
+                # clause of its own, out of the negation's reach
+                t = replace(t, negated=None)
             result, why = self._result(t, text, cues)
             if result is None:
                 if rule.default is None:
@@ -343,6 +354,11 @@ class Composer:
         cut = [m.end() for m in self.rules.result_stops.finditer(before)]
         if cut:
             before = before[cut[-1]:]   # never read a result across a sentence or clause
+        # a result written before its test stands right beside it ("+ve FABER", "positive
+        # SLR"); one before a comma belongs to the test before ("... were negative, and FABER")
+        comma = before.rfind(",")
+        if comma >= 0 and not _AS_DID.match(before[comma + 1:]):
+            before = before[comma + 1:]   # ("... increased the pain, as did IR": the same result)
         after = text[t.char_end:t.char_end + RESULT_AFTER]
         stop = self.rules.result_stops.search(after)
         if stop:
