@@ -151,7 +151,7 @@ def _targets(doc: Doc, group: str, breaks: frozenset[str]) -> list[Target]:
     out.sort(key=lambda t: (t.start, t.end))
     # Negation spreads along an "or"-list: "no fever or chills" -> both false (a list item
     # beyond a negation's token scope still belongs to the negated phrase).
-    for prev, cur in zip(out, out[1:]):
+    for prev, cur in zip(out, out[1:], strict=False):
         between = [tok.lower_ for tok in doc[prev.end:cur.start]]
         if (prev.negated and not cur.negated and not cur.set_aside and prev.sent == cur.sent
                 and between and all(w in _LIST_JOIN for w in between)
