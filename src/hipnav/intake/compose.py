@@ -10,12 +10,11 @@ hypothetical or about someone else -> kept as a span but not used.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from hipnav.intake.mentions import Target, mentions, nearest
 from hipnav.intake.model import Span
-from hipnav.intake.person import subject
 from hipnav.intake.rules import LexRule, Rules
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -26,24 +25,11 @@ if TYPE_CHECKING:  # pragma: no cover
 ACTIVITY_WINDOW = 16
 #: How far (tokens) a body part looks for its pain word within the clause.
 LOCATION_WINDOW = 12
-#: A cue followed by one of these words speaks of what follows it ("worse with stairs",
-#: "better when sitting"), never of what precedes it.
-_FORWARD_NEXT = frozenset({
-    "with", "when", "on", "by", "after", "during", "while", "if", "from", "to", "for",
-    "whenever", "doing", "upon", "as", "going", "climbing", "walking", "sitting", "standing",
-    "running", ":",
-})
 #: How far (characters) a test looks after its name for a result.
 RESULT_AFTER = 90
 #: How far (characters) a test looks before its name ("positive SLR", "+ve FABER").
 RESULT_BEFORE = 14
 
-_SET_ASIDE = {
-    "POSSIBLE_EXISTENCE": "uncertain",
-    "HYPOTHETICAL": "hypothetical",
-    "FAMILY": "about someone else",
-    "HISTORICAL": "in the past",
-}
 #: "since he ran a marathon", "it began during the last miles of a half-marathon": the
 #: activity is the onset event, not what aggravates.
 _SINCE = re.compile(
@@ -73,124 +59,6 @@ _SPREAD_TO = re.compile(
 _AS_DID = re.compile(r"^\s*(?:as|so) (?:did|does|do|was|were)\s*$", re.IGNORECASE)
 #: Of a phrase that states spreading and how far it goes, a negation denies the reach.
 _REACH = "pain_below_knee"
-#: Words that join a mention to the one before it as one more item of the same list ("no
-#: fever or chills", "did not think she had had fever or chills"): the negation is shared.
-_LIST_JOIN = frozenset({"or", "nor", ",", "and/or", "/"})
-_QUESTION_START = re.compile(
-    r"^\W*(?:is|are|am|do|does|did|could|can|should|would|will|what|why|how|might|may|"
-    r"has|have|any)\b", re.IGNORECASE)
-
-
-@dataclass
-class Target:
-    """A span of the document with what ConText said about it."""
-
-    label: str
-    start: int          # token index
-    end: int
-    char_start: int
-    char_end: int
-    text: str
-    sent: int           # sentence number
-    clause: int         # clause number within the document
-    negated: str | None  # the negating words, if any
-    set_aside: str | None  # why it does not count (uncertain, ...), if so
-    forward: bool = False  # a cue that only speaks of what follows it
-    neg_end: int = -1      # character end of the negating words (when negated)
-
-
-def _targets(doc: Doc, group: str, breaks: frozenset[str]) -> list[Target]:
-    """Every span of the group, with sentence, clause and modifier facts resolved."""
-    clause_of: list[int] = []
-    sent_of: list[int] = []
-    clause = sent = -1
-    sentence_text: dict[int, tuple[int, int]] = {}
-    for tok in doc:
-        if tok.is_sent_start:
-            sent += 1
-            clause += 1
-            sentence_text[sent] = (tok.idx, tok.idx)
-        elif tok.lower_ in breaks:
-            clause += 1
-        clause_of.append(clause)
-        sent_of.append(sent)
-        sentence_text[sent] = (sentence_text[sent][0], tok.idx + len(tok.text))
-    text = doc.text
-    child = subject(text)   # a parent describing their child: the child is the subject
-    questions = {n for n, (a, b) in sentence_text.items()
-                 if text[a:b].rstrip().endswith("?") and _QUESTION_START.match(text[a:b])}
-    out = []
-    for span in doc.spans[group]:
-        negated = None
-        neg_end = -1
-        aside = None
-        for mod in span._.modifiers:
-            cat = mod.category
-            words = text[doc[mod.modifier_span[0]].idx:doc[mod.modifier_span[1] - 1].idx
-                         + len(doc[mod.modifier_span[1] - 1].text)]
-            if cat == "NEGATED_EXISTENCE":
-                negated = words
-                neg_end = doc[mod.modifier_span[1] - 1].idx + len(doc[mod.modifier_span[1] - 1].text)
-            elif cat == "FAMILY" and child and child in words.lower().split():
-                continue
-            elif cat in _SET_ASIDE and aside is None:
-                aside = f"{_SET_ASIDE[cat]} ('{words}')"
-        if aside is None and sent_of[span.start] in questions:
-            aside = "uncertain (a question)"
-        nxt = doc[span.end].lower_ if span.end < len(doc) else ""
-        if nxt.endswith("ly") and span.end + 1 < len(doc):
-            nxt = doc[span.end + 1].lower_   # "settled promptly when he rested"
-        out.append(Target(
-            label=span.label_, start=span.start, end=span.end,
-            char_start=span.start_char, char_end=span.end_char, text=span.text,
-            sent=sent_of[span.start], clause=clause_of[span.start],
-            negated=negated, set_aside=aside,
-            forward=nxt in _FORWARD_NEXT or span.text.endswith(":"),
-            neg_end=neg_end,
-        ))
-    out.sort(key=lambda t: (t.start, t.end))
-    # Negation spreads along an "or"-list: "no fever or chills" -> both false (a list item
-    # beyond a negation's token scope still belongs to the negated phrase).
-    for prev, cur in zip(out, out[1:], strict=False):
-        between = [tok.lower_ for tok in doc[prev.end:cur.start]]
-        if (prev.negated and not cur.negated and not cur.set_aside and prev.sent == cur.sent
-                and between and all(w in _LIST_JOIN for w in between)
-                and any(w in ("or", "nor") for w in between)):
-            cur.negated = prev.negated
-    return out
-
-
-def _nearest(t: Target, pool: Iterable[Target], window: int | None = None,
-             same_clause: bool = True, directed: bool = False,
-             prefer_affirmed: bool = False) -> Target | None:
-    """The cue closest to ``t`` (a cue before it wins a tie).
-
-    ``directed``: a forward-only cue ("worse with", "better when") cannot speak of a mention
-    before it. ``prefer_affirmed``: an affirmed cue wins over a nearer negated one, so "hip
-    pain that did not spread down the leg, with popping at the front of the hip" does not
-    negate the front of the hip.
-    """
-    best: Target | None = None
-    best_key = (2, 10**9, 1)
-    for c in pool:
-        if c.sent != t.sent or (same_clause and c.clause != t.clause):
-            continue
-        if c.end <= t.start:
-            gap, after = t.start - c.end, 0
-        elif c.start >= t.end:
-            if directed and c.forward:
-                continue
-            gap, after = c.start - t.end, 1
-        else:
-            continue
-        if window is not None and gap > window:
-            continue
-        key = (1 if prefer_affirmed and c.negated else 0, gap, after)
-        if key < best_key:
-            best, best_key = c, key
-    return best
-
-
 class Composer:
     """Applies the lexicon kinds to one document's targets."""
 
@@ -204,7 +72,7 @@ class Composer:
 
     def spans(self, doc: Doc, group: str) -> list[Span]:
         """Finding mentions of ``doc``, used or set aside, in text order."""
-        targets = _targets(doc, group, self.rules.clause_breaks)
+        targets = mentions(doc, group, self.rules.clause_breaks)
         cues: dict[str, list[Target]] = {}
         for t in targets:
             cues.setdefault(t.label, []).append(t)
@@ -236,7 +104,7 @@ class Composer:
             if rule is None:
                 continue
             if rule.kind == "location" and rule.tender is not None:
-                felt = _nearest(t, tender, window=LOCATION_WINDOW)
+                felt = nearest(t, tender, window=LOCATION_WINDOW)
                 if felt is not None:
                     tv, twhy = self._negate(True, t.negated or felt.negated, f"with '{felt.text}'")
                     if tv is not None:
@@ -285,7 +153,7 @@ class Composer:
             if rule.ids == ("loc_knee",) and _SPREAD_TO.search(text, max(0, t.char_start - 80),
                                                              t.char_start):
                 return None, ""
-            cue = _nearest(t, pain, window=LOCATION_WINDOW, prefer_affirmed=not t.negated)
+            cue = nearest(t, pain, window=LOCATION_WINDOW, prefer_affirmed=not t.negated)
             if cue is None and rule.value and self.pain_word.search(t.text):
                 return self._negate(True, t.negated, "stated")   # "sore knees", "painful hips"
             if cue is None:
@@ -293,7 +161,7 @@ class Composer:
             neg = t.negated or cue.negated
             return self._negate(rule.value, neg, f"with '{cue.text}'")
         if kind == "tender":
-            cue = _nearest(t, tender)
+            cue = nearest(t, tender)
             if cue is None:
                 return None, ""
             return self._negate(True, t.negated or cue.negated, f"with '{cue.text}'")
@@ -302,7 +170,7 @@ class Composer:
                  and not _DOSE.search(text, max(0, t.char_start - 40), t.char_start))
                     or _HABIT.match(text[t.char_end:t.char_end + 60])):
                 return None, ""
-            cue = _nearest(t, pain + agg + relief, window=ACTIVITY_WINDOW, directed=True)
+            cue = nearest(t, pain + agg + relief, window=ACTIVITY_WINDOW, directed=True)
             if cue is None:
                 return None, ""
             if cue.label in ("CUE_RELIEF", "CUE_RELIEF_PRED"):
@@ -315,7 +183,7 @@ class Composer:
                 return None, ""
             return self._negate(True, t.negated or cue.negated, f"with '{cue.text}'")
         if kind == "treatment":
-            cue = _nearest(t, relief + fail, same_clause=False)
+            cue = nearest(t, relief + fail, same_clause=False)
             if cue is None:
                 return None, ""
             if cue.label == "CUE_RELIEF" and not cue.negated:
@@ -401,8 +269,8 @@ class Composer:
 
     def _paresthesia_id(self, t: Target, cues: dict[str, list[Target]]) -> str:
         """Outer-thigh numbness is meralgia paraesthetica, not a leg nerve root sign."""
-        lateral = _nearest(t, cues.get("CUE_LATERAL_THIGH", []))
-        leg = _nearest(t, cues.get("CUE_LEG_PART", []))
+        lateral = nearest(t, cues.get("CUE_LATERAL_THIGH", []))
+        leg = nearest(t, cues.get("CUE_LEG_PART", []))
         if lateral is not None and leg is None:
             return "paresthesia_lateral_thigh"
         return "paresthesia_leg"
