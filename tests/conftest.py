@@ -3,10 +3,13 @@ know, and separately on the shipped one."""
 
 from __future__ import annotations
 
+import functools
+import json
 import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -54,3 +57,26 @@ def run_hipnav(*args: str, input: str | None = None, timeout: float = 60,
     """Run the real command line in a subprocess, as a user would."""
     return subprocess.run([sys.executable, "-m", "hipnav", *args], input=input, capture_output=True,
                           text=True, timeout=timeout, env={**os.environ, **(env or {})}, cwd=ROOT)
+
+
+
+@functools.cache
+def _first_rule_out_case() -> str:
+    from hipnav.assessment import assess, default_model
+    from hipnav.engine import parse_case
+
+    model = default_model()
+    for name in ("dev.jsonl", "dev-2.jsonl"):
+        for line in (SHARED / "vignettes" / name).read_text().splitlines():
+            if line.strip():
+                case = json.loads(line)["case"]
+                if assess(parse_case(case, model.kb), model).rule_out:
+                    return json.dumps(case)
+    raise AssertionError("no shared vignette names a condition to rule out")
+
+
+def rule_out_case() -> dict[str, Any]:
+    """The first shared vignette case whose result names a condition to rule out now (the
+    can't-miss list, ``must_rule_out``), found by the library so that no test hard-codes it."""
+    out: dict[str, Any] = json.loads(_first_rule_out_case())
+    return out

@@ -49,8 +49,10 @@ def test_independent_scorer_agrees_with_eval():
     theirs = json.loads(proc.stdout.splitlines()[-1])
     ours = json.loads(run_hipnav("eval", str(DEV), "--json").stdout)
     assert theirs["errors"] == 0
-    for key in ("top1", "top3", "urgency_exact", "over_triage", "under_triage", "under_triage_2_levels"):
+    for key in ("top1", "top3", "considered", "urgency_exact", "over_triage", "under_triage",
+                "under_triage_2_levels"):
         assert theirs[key] == ours[key], key
+    assert abs(theirs["brier"] - ours["brier"]) <= 1e-4
     assert theirs["emergency_sensitivity"] == ours["emergencies_caught"]
 
 

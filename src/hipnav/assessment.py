@@ -17,7 +17,7 @@ from hipnav.engine.explanation import explain_many
 from hipnav.engine.model import compiled
 from hipnav.engine.posterior import encode, evidence_groups, probabilities
 from hipnav.knowledge import default as default_kb
-from hipnav.triage import FiredRedFlag, Urgency, decide_urgency, fired_red_flags
+from hipnav.triage import FiredRedFlag, RuleOut, Urgency, decide_urgency, fired_red_flags, must_rule_out
 
 DISCLAIMER = ("hipnav informs care; it does not replace a clinician. If you are worried, or your "
               "pain is severe or getting worse, see a healthcare professional.")
@@ -47,6 +47,7 @@ class Assessment:
     red_flags: tuple[FiredRedFlag, ...]
     urgency: Urgency
     groups: tuple[list[int], ...]  # the case's evidence states, grouped (``evidence_groups``)
+    rule_out: tuple[RuleOut, ...]  # serious conditions to exclude now, most serious first
 
     @property
     def kb_version(self) -> str:
@@ -84,4 +85,6 @@ def assess(case: Case, model: CompiledModel | None = None) -> Assessment:
     ranking = sorted(range(len(probs)), key=probs.__getitem__, reverse=True)
     flags = fired_red_flags(model.kb, values)
     urgency = decide_urgency(model.kb, dict(zip(model.conditions, probs, strict=True)), flags)
-    return Assessment(case, model, tuple(probs), tuple(ranking), tuple(flags), urgency, tuple(groups))
+    rule_out = must_rule_out(model.kb, model.conditions, probs, ranking)
+    return Assessment(case, model, tuple(probs), tuple(ranking), tuple(flags), urgency, tuple(groups),
+                      rule_out)

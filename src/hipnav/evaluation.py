@@ -2,7 +2,10 @@
 
 Definitions follow shared/tools/score-vignettes, the independent scorer: top-1 means the
 leading condition is one of the case's diagnoses; top-3 means the primary diagnosis (the
-first listed) is among the first three; triage compares urgency levels by rank.
+first listed) is among the first three; "considered" means it is among the first three or in
+``must_rule_out`` (case format 1.1); the Brier score is the mean over cases and conditions of
+(probability - present)^2, a condition present when it is one of the case's diagnosis;
+triage compares urgency levels by rank.
 """
 
 from __future__ import annotations
@@ -27,6 +30,10 @@ class Scorecard:
     refused: int = 0
     top1: int = 0
     top3: int = 0
+    considered: int = 0
+    rule_outs: int = 0  # conditions named in must_rule_out, over all cases
+    brier_sum: float = 0.0
+    brier_terms: int = 0
     urgency_exact: int = 0
     under_triage: int = 0
     under_triage_2: int = 0
@@ -44,6 +51,11 @@ class Scorecard:
         hit3 = primary in ranked[:3]
         self.top1 += hit1
         self.top3 += hit3
+        self.considered += hit3 or primary in {r.condition for r in result.rule_out}
+        self.rule_outs += len(result.rule_out)
+        present = set(vignette.diagnoses)
+        self.brier_sum += sum((d.probability - (d.condition in present)) ** 2 for d in result.differential)
+        self.brier_terms += len(result.differential)
         self.confusion[primary][ranked[0]] += 1
         gold = self.levels.index(vignette.urgency)
         got = self.levels.index(result.urgency.level)
@@ -69,6 +81,9 @@ class Scorecard:
         return {
             "cases": self.cases, "refused": self.refused,
             "top1": round(self.top1 / n, 3), "top3": round(self.top3 / n, 3),
+            "considered": round(self.considered / n, 3),
+            "rule_outs_per_case": round(self.rule_outs / n, 3),
+            "brier": round(self.brier_sum / max(self.brier_terms, 1), 4),
             "urgency_exact": round(self.urgency_exact / n, 3),
             "under_triage": self.under_triage, "under_triage_2_levels": self.under_triage_2,
             "over_triage": round(self.over_triage / n, 3),

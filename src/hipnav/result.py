@@ -128,6 +128,22 @@ class Ranked(Struct, frozen=True):
     probability: float  # to 6 decimals
 
 
+class RuleOut(Struct, frozen=True, dict=True):
+    """A serious condition to exclude now although it is not among the first three
+    (:mod:`hipnav.triage.cannot_miss`)."""
+
+    condition: str
+    probability: float  # to 6 decimals
+    why: str
+    plain_name: str | UnsetType = UNSET  # (the described result's, not the contract's)
+
+    @property
+    def p(self) -> float:
+        """The probability as computed."""
+        p: float = self.__dict__["p"]
+        return p
+
+
 class Result(Struct, frozen=True):
     """The result contract of the shared case format (the fields up to
     ``knowledge_base_version``), and what the JSON API adds to it."""
@@ -136,6 +152,7 @@ class Result(Struct, frozen=True):
     urgency: str
     red_flags: list[RedFlag]
     differential: list[Ranked]  # every condition, most likely first
+    must_rule_out: list[RuleOut]  # case format 1.1: most serious first, at most two
     urgency_means: str
     knowledge_base_version: str
     explanations: list[Cause] | UnsetType = UNSET  # the most likely causes, explained
@@ -145,16 +162,23 @@ class Result(Struct, frozen=True):
 
 def contract(assessment: Assessment) -> Result:
     """The result contract of the shared case format alone (what ``hipnav assess --json``
-    writes): urgency, red flags, the differential."""
+    writes): urgency, red flags, the differential, the conditions that must be ruled out."""
     model, probabilities = assessment.model, assessment.probabilities
     return Result(
         id=assessment.case.id,
         urgency=assessment.urgency.level,
         red_flags=[RedFlag(f.id, f.message, f.urgency) for f in assessment.red_flags],
         differential=[Ranked(model.conditions[j], round(probabilities[j], 6)) for j in assessment.ranking],
+        must_rule_out=[_rule_out(r.condition, r.probability, r.why) for r in assessment.rule_out],
         urgency_means=assessment.urgency.means,
         knowledge_base_version=model.kb.version,
     )
+
+
+def _rule_out(condition: str, p: float, why: str, plain_name: str | UnsetType = UNSET) -> RuleOut:
+    out = RuleOut(condition, round(p, 6), why, plain_name)
+    out.__dict__["p"] = p
+    return out
 
 
 def describe(assessment: Assessment, explain: int | None = 0) -> Result:
@@ -173,7 +197,9 @@ def describe(assessment: Assessment, explain: int | None = 0) -> Result:
                       f"/conditions/{c.id}")
         cause.__dict__["p"] = p
         causes.append(cause)
-    return msgspec.structs.replace(out, explanations=causes, disclaimer=DISCLAIMER)
+    rule_out = [_rule_out(r.condition, r.p, r.why, kb.conditions[r.condition].plain_name)
+                for r in out.must_rule_out]
+    return msgspec.structs.replace(out, must_rule_out=rule_out, explanations=causes, disclaimer=DISCLAIMER)
 
 
 @dataclass(frozen=True)

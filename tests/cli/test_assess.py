@@ -126,3 +126,38 @@ def test_hostile_lines_give_error_lines_and_the_cases_after_them_are_assessed():
     assert errors[2].startswith("line 4: narrative:") and "U+0000" in errors[2]
     assert errors[3].startswith("line 5: age:")
     assert errors[4].startswith("line 6: case:") and "not valid JSON" in errors[4]
+
+
+def test_must_rule_out_follows_the_contract():
+    """Case format 1.1: serious conditions outside the first three, most serious first, at most
+    two, each with its probability (as in the differential) and the reason."""
+    vignettes = VIGNETTES + [json.loads(line) for line in (SHARED / "vignettes/dev-2.jsonl").read_text().splitlines()
+                             if line.strip()]
+    text = "".join(json.dumps(v["case"]) + "\n" for v in vignettes)
+    proc = run_hipnav("assess", "--json", "-", input=text)
+    assert proc.returncode == 0, proc.stderr
+    named = 0
+    for line in proc.stdout.splitlines():
+        res = json.loads(line)
+        first = [d["condition"] for d in res["differential"][:3]]
+        p = {d["condition"]: d["probability"] for d in res["differential"]}
+        assert len(res["must_rule_out"]) <= 2
+        for r in res["must_rule_out"]:
+            assert set(r) == {"condition", "probability", "why"}
+            assert r["condition"] not in first and r["probability"] == p[r["condition"]] and r["why"]
+        named += bool(res["must_rule_out"])
+    assert named, "no case named a condition to rule out"
+
+
+def test_the_readable_report_shows_what_to_rule_out():
+    from tests.conftest import rule_out_case
+
+    case = rule_out_case()
+    want = json.loads(run_hipnav("assess", "--json", "-", input=json.dumps(case)).stdout)["must_rule_out"]
+    proc = run_hipnav("assess", "-", input=json.dumps(case))
+    assert proc.returncode == 0, proc.stderr
+    report = " ".join(proc.stdout.split())
+    assert "RULE OUT NOW" in report
+    assert report.index("RULE OUT NOW") < report.index("Likely causes")
+    for r in want:
+        assert " ".join(r["why"].split())[:60] in report

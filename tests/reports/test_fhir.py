@@ -76,3 +76,17 @@ def test_invalid_bundles_are_caught() -> None:
     bundle["entry"][0]["resource"]["birthDate"] = "not a date"
     with pytest.raises(ValueError):
         validate(bundle)
+
+
+def test_what_to_rule_out_is_a_note_of_the_impression() -> None:
+    from tests.conftest import rule_out_case
+
+    case, doc = assessed(rule_out_case())
+    assert doc["must_rule_out"]
+    bundle = build_bundle(case, doc)
+    validate(bundle)
+    (impression,) = _resources(bundle, "ClinicalImpression")
+    notes = [n["text"] for n in impression["note"] if n["text"].startswith("Rule out now")]
+    assert len(notes) == len(doc["must_rule_out"])
+    for note, r in zip(notes, doc["must_rule_out"], strict=True):
+        assert r["name"] in note and r["why"] in note

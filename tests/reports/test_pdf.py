@@ -95,3 +95,18 @@ def test_questions_follow_the_result() -> None:
     assert qs[0].startswith("My answers raised a warning sign")
     assert any("from 7 to 3 out of 10" in q for q in qs)
     assert any(q.startswith("Could my pain be") for q in qs)
+
+
+@needs_poppler
+def test_the_report_names_what_to_rule_out(report_dir: Path) -> None:
+    from tests.conftest import rule_out_case
+
+    case, doc = assessed(rule_out_case())
+    assert doc["must_rule_out"]
+    pdf = report_dir / "rule-out-report.pdf"
+    pdf.write_bytes(render_pdf(case, doc))
+    text = " ".join(_text(pdf).split())
+    assert "Serious causes to rule out now" in text
+    assert text.index("Serious causes to rule out now") < text.index("Most likely causes")
+    for r in doc["must_rule_out"]:
+        assert r["name"] in text and " ".join(r["why"].split()[:8]) in text

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import httpx
 import pytest
@@ -22,6 +23,7 @@ from starlette.applications import Starlette
 warnings.filterwarnings("ignore", message=r"Using `httpx` with `starlette\.testclient`")
 from starlette.testclient import TestClient  # noqa: E402
 
+from hipnav.knowledge.model import KnowledgeBase  # noqa: E402
 from hipnav.web.app import create_app  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -138,3 +140,16 @@ class Elements(HTMLParser):
 def hidden_params(html: str) -> list[tuple[str, str]]:
     """The hidden fields of a page's form, in order, as a browser would submit them."""
     return [(a["name"], a.get("value", "")) for a in Elements(html).find("input", type="hidden")]
+
+
+def result_query(case: dict[str, Any], kb: KnowledgeBase) -> str:
+    """The query string of the result page of a case-format case (clinician mode: its
+    examination findings included)."""
+    params: list[tuple[str, str]] = [("mode", "clinician")]
+    params += [(k, str(case[k])) for k in ("age", "sex", "setting") if case.get(k) is not None]
+    for fid, value in case["findings"].items():
+        if kb.findings[fid].type == "bool":
+            params.append(("a", f"{fid}.{'y' if value else 'n'}"))
+        else:
+            params.append((fid, str(value)))
+    return urlencode(params)

@@ -302,3 +302,15 @@ def test_hostile_bodies_are_refused_by_name_on_extract(client: TestClient, body:
     r = client.post("/api/v1/extract", content=body, headers={"content-type": "application/json"})
     assert r.status_code == status, r.text
     assert r.json()["field"] == field
+
+
+def test_assess_names_what_to_rule_out_with_its_plain_name(client: TestClient, kb: KnowledgeBase) -> None:
+    from tests.conftest import rule_out_case
+
+    case = rule_out_case()
+    body = client.post("/api/v1/assess", json=case).json()
+    expected = as_builtins(contract(assess(parse_case(case, kb))))["must_rule_out"]
+    assert expected
+    assert [{k: r[k] for k in ("condition", "probability", "why")} for r in body["must_rule_out"]] == expected
+    assert [r["plain_name"] for r in body["must_rule_out"]] == [kb.conditions[r["condition"]].plain_name
+                                                                for r in expected]

@@ -4,6 +4,7 @@ screenshots of every main page at phone and desktop width, and axe-core on every
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -225,3 +226,25 @@ def test_the_body_map_names_the_place_under_the_pointer_or_focus(live_server: st
     tab_to(page, "#region-loc_buttock")
     page.keyboard.press("Space")
     assert page.inner_text("[data-map-hint]") == "Buttock: chosen"
+
+
+def test_the_serious_causes_to_rule_out_show_above_the_causes(live_server: str, watched: Any) -> None:
+    from tests.conftest import rule_out_case
+    from tests.web.conftest import result_query
+
+    kb = default()
+    qs = result_query(rule_out_case(), kb)
+    page = watched
+    page.set_viewport_size({"width": PHONE, "height": 900})
+    page.goto(f"{live_server}/result.json?{qs}")
+    want = [r["condition"] for r in json.loads(page.inner_text("body"))["must_rule_out"]]
+    assert want
+    page.goto(f"{live_server}/result?{qs}")
+    section = page.locator("section.rule-out")
+    assert section.is_visible()
+    assert section.bounding_box()["y"] < page.locator("ol.causes").first.bounding_box()["y"]
+    items = section.locator("li[data-condition]")
+    assert [items.nth(i).get_attribute("data-condition") for i in range(items.count())] == want
+    assert kb.conditions[want[0]].plain_name in items.first.inner_text()
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "result-rule-out-phone.png"), full_page=True)

@@ -250,3 +250,23 @@ def test_result_page_flags_unanswered_safety_questions(client: TestClient) -> No
     assert "safety questions are not answered yet" in client.get("/result?where=loc_groin").text
     html = client.get(f"/result?{RESULT_QS}").text
     assert "not answered yet" in html  # only two of the safety questions were answered
+
+
+def test_result_page_names_the_serious_causes_to_rule_out_before_the_causes(client: TestClient,
+                                                                           kb: KnowledgeBase) -> None:
+    from tests.conftest import rule_out_case
+    from tests.web.conftest import result_query
+
+    case = rule_out_case()
+    qs = result_query(case, kb)
+    rule_out = client.get(f"/result.json?{qs}").json()["must_rule_out"]
+    assert rule_out
+    html = client.get(f"/result?{qs}").text
+    assert html.index('class="rule-out"') < html.index('class="causes"')
+    page = Elements(html)
+    named = [li["data-condition"] for li in page.find("li") if li.get("data-condition")]
+    assert named == [r["condition"] for r in rule_out]
+    text = page.all_text()
+    for r in rule_out:
+        assert kb.conditions[r["condition"]].plain_name in text and r["why"] in text
+    assert text.count("Serious causes to rule out now") == 2  # the section and the provider summary

@@ -30,6 +30,12 @@ def render(result: Result, next_question: Question | None = None, width: int = 8
     for flag in result.red_flags:
         lines += textwrap.wrap(f"RED FLAG ({flag.urgency.replace('_', ' ')}): {flag.message}",
                                width, initial_indent="  ! ", subsequent_indent="    ")
+    if result.must_rule_out:
+        lines += ["", "RULE OUT NOW (serious, less likely than the causes below):"]
+        for ro in result.must_rule_out:
+            name = ro.plain_name or ro.condition
+            lines += textwrap.wrap(f"{name} ({ro.p:.1%}): {ro.why}", width,
+                                   initial_indent="  ! ", subsequent_indent="    ")
     lines += ["", "Likely causes (each condition's own probability; several can be present):", ""]
     sources: dict[str, str] = {}
     for rank, cause in enumerate(result.explanations or (), start=1):

@@ -29,9 +29,9 @@ from hipnav.knowledge.model import (
     Provenance,
     RedFlag,
     Reference,
-    TriagePolicy,
     UrgencyLevel,
 )
+from hipnav.knowledge.policy import read_policy
 from hipnav.knowledge.predicate import Predicate, PredicateError, parse
 from hipnav.knowledge.validation import (
     KnowledgeError,
@@ -328,18 +328,7 @@ def load(root: Path | str | None = None) -> KnowledgeBase:
                                           when, provenance(rf, where, problems, refs))
 
     triage_raw = read_yaml(root / "triage.yaml", problems) if (root / "triage.yaml").exists() else None
-    thresholds: dict[str, float] = {}
-    tprov: dict[str, Provenance] = {}
-    if not isinstance(triage_raw, dict) or not isinstance(triage_raw.get("thresholds"), dict):
-        problems.add("triage.yaml", "needs a 'thresholds' mapping")
-    else:
-        for level, t in triage_raw["thresholds"].items():
-            valid = isinstance(t, dict) and is_number(t.get("p")) and 0 < t["p"] < 1
-            if level not in level_ids or not valid:
-                problems.add("triage.yaml", f"threshold '{level}' needs a level id and a 'p' in (0, 1)")
-                continue
-            thresholds[level] = float(t["p"])
-            tprov[level] = provenance(t, f"triage.yaml {level}", problems, refs)
+    policy = read_policy(triage_raw, level_ids, condition_ids, problems, refs)
 
     screening_path = root / "screening.yaml"
     screening_raw = read_yaml(screening_path, problems) if screening_path.exists() else {}
@@ -360,7 +349,7 @@ def load(root: Path | str | None = None) -> KnowledgeBase:
         version=str(meta.get("version")), settings=settings,
         default_setting=default_setting, urgency_levels=levels,
         findings=findings, conditions=conditions, families=families, clusters=clusters,
-        red_flags=red_flags, triage=TriagePolicy(thresholds, tprov), references=references,
+        red_flags=red_flags, triage=policy, references=references,
         screening=screening, age_mix=age_mix, age_mix_provenance=age_mix_provenance,
         consulters=consulters, coexistence=coexistence, base_rates={default_setting: rates},
     )

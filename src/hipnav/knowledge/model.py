@@ -10,9 +10,12 @@ import math
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from hipnav.knowledge.predicate import Predicate
+
+if TYPE_CHECKING:
+    from hipnav.knowledge.policy import TriagePolicy
 
 GRADES = ("A", "B", "C", "D")
 GRADE_MEANS = {
@@ -300,14 +303,6 @@ class RedFlag:
 
 
 @dataclass(frozen=True)
-class TriagePolicy:
-    """Probability thresholds at which the differential alone raises urgency to a level."""
-
-    thresholds: dict[str, float]
-    provenance: dict[str, Provenance]
-
-
-@dataclass(frozen=True)
 class UrgencyLevel:
     id: str
     means: str
@@ -327,7 +322,7 @@ class KnowledgeBase:
     families: dict[str, Family]
     clusters: dict[str, Cluster]
     red_flags: dict[str, RedFlag]
-    triage: TriagePolicy
+    triage: TriagePolicy  # (hipnav.knowledge.policy)
     references: dict[str, Reference]
     screening: tuple[str, ...] = ()  # red-flag screening questions, asked first, in order
     # Each setting's consulters by age band (meta.yaml), with the reason for the figures.

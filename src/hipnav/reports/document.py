@@ -39,6 +39,9 @@ def build_document(assessment: Assessment, *, top: int = TOP_CAUSES,
     doc: dict[str, Any] = as_builtins(contract(assessment))
     doc["format"] = FORMAT
     doc["created_at"] = (created_at or datetime.now(UTC)).isoformat()
+    for r in doc["must_rule_out"]:  # (named, so that the reports need no knowledge base)
+        named = kb.conditions[r["condition"]]
+        r["name"], r["plain_name"] = named.name, named.plain_name
     u = assessment.urgency
     doc["urgency_detail"] = {"from_red_flags": u.from_red_flags, "from_differential": u.from_differential,
                              "risk_by_level": {k: round(v, 6) for k, v in u.risk_by_level.items()}}

@@ -178,6 +178,9 @@ def _impression(iid: str, pref: dict[str, str], doc: Mapping[str, Any], codes: C
         findings.append({"itemCodeableConcept": concept, "basis": basis})
     notes = [{"text": f"Red flag ({f.get('urgency', '')}): {f['message']}"}
              for f in doc.get("red_flags") or []]
+    notes += [{"text": f"Rule out now: {r.get('name', r['condition'])} ({r['probability']:.1%}; serious, "
+                       f"not among the three most likely causes). {r['why']}"}
+              for r in doc.get("must_rule_out") or []]
     notes.append({"text": str(doc.get("disclaimer", ""))})
     impression: dict[str, Any] = {
         "resourceType": "ClinicalImpression", "id": iid.rsplit(":", 1)[-1], "status": "completed",

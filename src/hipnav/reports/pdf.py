@@ -123,6 +123,14 @@ def render_pdf(case: Mapping[str, Any], doc: Mapping[str, Any], *, subject: Repo
         story.append(_p("No warning signs (red flags) were found among the answers given. Questions that "
                         "were not answered could not be checked.", st.small, f))
 
+    rule_out = doc.get("must_rule_out") or []
+    if rule_out:
+        story.append(_p("Serious causes to rule out now", st.h2, f))
+        story.append(_p("Less likely than the causes listed below, but serious enough that a clinician "
+                        "should check for them now:", st.body, f))
+        story.append(_bullets([f"{r.get('name', r['condition'])} ({r['probability']:.1%}): {r['why']}"
+                               for r in rule_out], st.body, f))
+
     story += _where_and_what(doc, st, f)
     story += _causes(doc, st, f)
     if visits:

@@ -140,6 +140,12 @@ def _schemas(kb: KnowledgeBase) -> dict[str, Any]:
             differential={"type": "array", "items": _obj(["condition", "probability"], condition=_STR,
                                                          probability={"type": "number", "minimum": 0,
                                                                       "maximum": 1})},
+            must_rule_out={"type": "array", "maxItems": 2, "description": (
+                "Case format 1.1: serious conditions not among the first three of the differential "
+                "whose probability reaches the level at which a clinician should exclude them now, "
+                "most serious first."),
+                "items": _obj(["condition", "probability", "why"], condition=_STR,
+                              probability={"type": "number", "minimum": 0, "maximum": 1}, why=_STR)},
             explanations={"type": "array", "items": _ref("Explanation")},
         ),
         "Question": _obj(["finding", "text", "reason"], finding=_STR, text=_STR,

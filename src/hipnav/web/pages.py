@@ -24,7 +24,13 @@ from hipnav.result import describe, encode
 from hipnav.web.api import explain_count
 from hipnav.web.errors import on_bad_input
 from hipnav.web.forms import FlowState, parse_state, read_answer
-from hipnav.web.result_view import helpful_questions, provider_summary, references, urgency_view
+from hipnav.web.result_view import (
+    helpful_questions,
+    provider_summary,
+    references,
+    rule_out_view,
+    urgency_view,
+)
 from hipnav.web.site import Site
 
 #: At most this many answers (the command-line interview's limit too); the engine usually
@@ -139,6 +145,7 @@ class Pages:
         questions = helpful_questions(assessment, state.question_set, state.skipped())
         return {
             "state": state, "urgency": urgency_view(result, kb), "causes": causes[:TOP_CAUSES],
+            "rule_out": rule_out_view(result, kb),
             "more_causes": shown[TOP_CAUSES:], "more_ranked": causes[TOP_CAUSES:], "references": refs,
             "ref_numbers": {s.reference: i for i, s in enumerate(refs, start=1)},
             "questions": questions,

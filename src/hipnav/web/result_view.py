@@ -67,6 +67,20 @@ def urgency_view(result: Result, kb: KnowledgeBase) -> UrgencyView:
 
 
 @dataclass(frozen=True)
+class RuleOutView:
+    condition: str
+    plain_name: str
+    probability: str  # in the pages' words (:func:`percent`)
+    why: str
+
+
+def rule_out_view(result: Result, kb: KnowledgeBase) -> tuple[RuleOutView, ...]:
+    """The serious conditions to exclude now (``must_rule_out``), most serious first."""
+    return tuple(RuleOutView(r.condition, kb.conditions[r.condition].plain_name, percent(r.p), r.why)
+                 for r in result.must_rule_out)
+
+
+@dataclass(frozen=True)
 class QuestionView:
     finding: str
     text: str
@@ -129,6 +143,9 @@ def provider_summary(result: Result, case: Case, kb: KnowledgeBase, bmap: BodyMa
         lines.append(SummaryLine("Warning signs", tuple(f.message for f in result.red_flags)))
     top = tuple(f"{c.plain_name}: {percent(c.p)}" for c in (result.explanations or ())[:3])
     lines.append(SummaryLine("hipnav's suggestions (not a diagnosis)", top))
+    if result.must_rule_out:
+        lines.append(SummaryLine("Serious causes to rule out now", tuple(
+            f"{v.plain_name} ({v.probability}): {v.why}" for v in rule_out_view(result, kb))))
     return tuple(lines)
 
 
