@@ -65,3 +65,34 @@ def test_red_flags_through_the_trigger_index_are_every_rule_evaluated(kb):
         assert got == plain
         fired_somewhere += bool(got)
     assert fired_somewhere > 100  # the cases do reach the rules
+
+
+def test_a_negative_hop_test_does_not_silence_the_bone_stress_flag(model, kb):
+    """Hop-test sensitivity is about 70 %: a runner's worsening groin pain stays urgent (a
+    femoral-neck stress fracture until imaged) whatever the hop test shows."""
+    runner = {"agg_running": True, "pain_worsening": True, "loc_groin": True}
+    for hop in (True, False, None):
+        findings = runner if hop is None else {**runner, "exam_hop_pain": hop}
+        result = assess(parse_case({"age": 24, "sex": "female", "setting": "sports_medicine",
+                                    "findings": findings}, kb), model)
+        assert "running_pain_progressive" in {f.id for f in result.red_flags}, hop
+        assert kb.urgency_rank(result.urgency.level) >= kb.urgency_rank("urgent"), hop
+
+
+def test_pain_on_weight_bearing_after_an_injury_is_urgent_at_any_age(model, kb):
+    """A hip fracture need not stop a person walking (Ottawa-like rule, NICE CG124)."""
+    for age in (33, 70):
+        for sign in ("agg_weight_bearing", "limp"):
+            case = {"age": age, "findings": {"onset_trauma": True, sign: True}}
+            result = assess(parse_case(case, kb), model)
+            assert kb.urgency_rank(result.urgency.level) >= kb.urgency_rank("urgent"), (age, sign)
+    quiet = assess(parse_case({"age": 33, "findings": {"onset_trauma": False, "agg_weight_bearing": True}}, kb), model)
+    assert "injury_painful_weight_bearing" not in {f.id for f in quiet.red_flags}
+
+
+def test_a_new_limp_with_an_irritable_hip_is_urgent_but_a_long_standing_one_is_not(model, kb):
+    irritable = {"limp": True, "exam_hip_rom_painful": True, "onset_trauma": False}
+    new = assess(parse_case({"age": 40, "findings": {**irritable, "duration_weeks": 1}}, kb), model)
+    old = assess(parse_case({"age": 40, "findings": {**irritable, "duration_weeks": 30}}, kb), model)
+    assert "acute_irritable_hip_limp" in {f.id for f in new.red_flags}
+    assert "acute_irritable_hip_limp" not in {f.id for f in old.red_flags}
