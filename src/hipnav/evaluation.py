@@ -34,6 +34,7 @@ class Scorecard:
     rule_outs: int = 0  # conditions named in must_rule_out, over all cases
     brier_sum: float = 0.0
     brier_terms: int = 0
+    forecasts: list[tuple[float, bool]] = field(default_factory=list)  # (probability, present)
     urgency_exact: int = 0
     under_triage: int = 0
     under_triage_2: int = 0
@@ -54,8 +55,10 @@ class Scorecard:
         self.considered += hit3 or primary in {r.condition for r in result.rule_out}
         self.rule_outs += len(result.rule_out)
         present = set(vignette.diagnoses)
-        self.brier_sum += sum((d.probability - (d.condition in present)) ** 2 for d in result.differential)
-        self.brier_terms += len(result.differential)
+        pairs = [(d.probability, d.condition in present) for d in result.differential]
+        self.forecasts += pairs
+        self.brier_sum += sum((p - y) ** 2 for p, y in pairs)
+        self.brier_terms += len(pairs)
         self.confusion[primary][ranked[0]] += 1
         gold = self.levels.index(vignette.urgency)
         got = self.levels.index(result.urgency.level)
@@ -97,3 +100,29 @@ class Scorecard:
             out[cond] = {"cases": total, "ranked_first": firsts.get(cond, 0),
                          "confused_with": {k: v for k, v in firsts.most_common() if k != cond}}
         return out
+
+
+#: The reliability diagram's bins: fine where most probabilities lie (a few percent).
+BINS = (0.0, 0.02, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0)
+
+
+@dataclass(frozen=True)
+class ReliabilityBin:
+    low: float
+    high: float
+    count: int
+    mean_probability: float  # what was said
+    observed: float  # how often the condition was present
+
+
+def reliability(forecasts: list[tuple[float, bool]], bins: tuple[float, ...] = BINS) -> list[ReliabilityBin]:
+    """Each condition's probability against how often it was present, by bin of probability: a
+    calibrated program's 80 % causes are present about 80 % of the time."""
+    out = []
+    for k, (low, high) in enumerate(zip(bins, bins[1:], strict=False)):
+        last = k == len(bins) - 2
+        inside = [(p, y) for p, y in forecasts if low <= p < high or (last and p == high)]
+        if inside:
+            out.append(ReliabilityBin(low, high, len(inside), sum(p for p, _ in inside) / len(inside),
+                                      sum(y for _, y in inside) / len(inside)))
+    return out
