@@ -40,6 +40,10 @@ _ONSET_EVENT = re.compile(
     r"\b(?:start\w*|began|begun|first|occurr\w*|develop\w*|came\s+on|appear\w*|notic\w*|"
     r"happen\w*|injur\w*|hurt|strain\w*|pull\w*|tweak\w*|twist\w*|fell|fall|slipp\w*|felt|"
     r"(?:this|it)\s+was)\b", re.IGNORECASE)
+#: "two months after the injection", "six weeks of physiotherapy": time that has passed.
+_AFTER = re.compile(r"\s+(?:after|of\s+(?:\w+\s+)?(?:physical\s+therapy|physiotherapy|physio|"
+                    r"(?-i:PT)|rest|treatment|therapy|exercises|rehab\w*|medication))\b",
+                    re.IGNORECASE)
 _PAIN_WORD = re.compile(r"\b(?:pain|ache|aching|hurt|sore|symptoms?)\b", re.IGNORECASE)
 
 
@@ -167,6 +171,18 @@ class Quantities:
         yield from self._temperature(text)
         yield from self._labs(text)
         yield from self._stiffness(text)
+
+    def later(self, text: str) -> float:
+        """The longest time (weeks) said to have passed since an event or in a treatment
+        ("two months later", "a year after onset", "six weeks of physiotherapy"); 0 when none."""
+        found = [0.0]
+        for m in self.duration.finditer(text):
+            n = 1.5 if m.group("half") else self._number(m.group("n"))
+            since = ((m.group("post") or "").strip().lower() == "later"
+                     or _AFTER.match(text, m.end("u")) is not None)
+            if n is not None and since:
+                found.append(n * self._unit(m.group("u")))
+        return max(found)
 
     def _sentence(self, pos: int, sentences: list[tuple[int, int, bool]]) -> tuple[int, int, bool]:
         for s in sentences:
