@@ -36,6 +36,19 @@ _SINCE = re.compile(
     r"(?:\bsince\s+(?:(?:I|he|she|they|we|you)\s+)?(?:[\w-]+\s+){0,3}|\b(?:began|begun|beginning|"
     r"started|starting|came on|developed|appeared) (?:[\w-]+ ){0,3}?(?:after|during|while|in the "
     r"(?:middle|course) of|at the end of)\s+(?:[\w-]+\s+){0,6})(?:\w+-)?$", re.IGNORECASE)
+#: "I was running with friends when I felt a sharp pain", "while running I felt a twinge":
+#: the activity is the scene of a one-off onset event, not something that brings it on.
+_WHEN_FELT = re.compile(
+    r"^(?:\s+[\w,'-]+){0,4}?\s+(?:when|and|as|then)\s+(?:all of a sudden\s+|suddenly\s+)?"
+    r"(?:I|he|she|they|we)\s+(?:suddenly\s+)?(?:felt|noticed|heard|pulled|tweaked|twisted|"
+    r"strained|injured|hurt)\b", re.IGNORECASE)
+_WHILE = re.compile(r"\b(?:while|whilst)\s+$", re.IGNORECASE)
+_FELT = re.compile(r"^\s*,?\s*(?:I|he|she|they|we)\s+(?:suddenly\s+)?(?:felt|noticed|heard|pulled|"
+                   r"tweaked|twisted|strained|injured)\b", re.IGNORECASE)
+#: "so I stopped to walk", "I decided to walk until the pain went away": an activity chosen,
+#: not one that brings the pain on.
+_CHOSE = re.compile(r"\b(?:stopped|decided|chose|opted|continued|switched)\s+to\s+$",
+                    re.IGNORECASE)
 #: How far back (characters) the onset words of ``_SINCE`` are looked for.
 _SINCE_REACH = 90
 #: "came on after about 15 minutes of walking": a dose of the activity brings it on each time
@@ -59,6 +72,18 @@ _SPREAD_TO = re.compile(
 _AS_DID = re.compile(r"^\s*(?:as|so) (?:did|does|do|was|were)\s*$", re.IGNORECASE)
 #: Of a phrase that states spreading and how far it goes, a negation denies the reach.
 _REACH = "pain_below_knee"
+def _no_aggravation(text: str, start: int, end: int) -> bool:
+    """The activity at ``start:end`` is told as something other than what brings the pain
+    on: the onset event ("since he ran a marathon", "I was running when I felt ..."), a habit
+    ("I run five times a week") or a choice ("so I stopped to walk")."""
+    after = text[end:end + 60]
+    return bool((_SINCE.search(text, max(0, start - _SINCE_REACH), start)
+                 and not _DOSE.search(text, max(0, start - 40), start))
+                or _HABIT.match(after) or _WHEN_FELT.match(after)
+                or (_WHILE.search(text, max(0, start - 8), start) and _FELT.match(after))
+                or _CHOSE.search(text, max(0, start - 20), start))
+
+
 class Composer:
     """Applies the lexicon kinds to one document's targets."""
 
@@ -166,9 +191,7 @@ class Composer:
                 return None, ""
             return self._negate(True, t.negated or cue.negated, f"with '{cue.text}'")
         if kind == "activity":
-            if ((_SINCE.search(text, max(0, t.char_start - _SINCE_REACH), t.char_start)
-                 and not _DOSE.search(text, max(0, t.char_start - 40), t.char_start))
-                    or _HABIT.match(text[t.char_end:t.char_end + 60])):
+            if _no_aggravation(text, t.char_start, t.char_end):
                 return None, ""
             cue = nearest(t, pain + agg + relief, window=ACTIVITY_WINDOW, directed=True)
             if cue is None:
