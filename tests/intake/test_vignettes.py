@@ -32,10 +32,12 @@ def _score(name: str, which: str | None = None):  # noqa: ANN202
 
 
 @pytest.mark.parametrize(("name", "which", "precision", "recall"), [
-    ("dev.jsonl", None, 0.93, 0.90),
-    ("lay-dev.jsonl", None, 0.88, 0.86),
-    ("dev-2.jsonl", None, 0.85, 0.74),
-    ("lay-dev-2.jsonl", "development", 0.88, 0.66),
+    ("dev.jsonl", None, 0.95, 0.90),
+    ("lay-dev.jsonl", None, 0.93, 0.87),
+    ("dev-2.jsonl", None, 0.88, 0.76),
+    # (third round: recall 0.667 -> 0.657, a bilateral read by chance across words an ellipsis
+    # now ends a sentence at; precision 0.889 -> 0.899)
+    ("lay-dev-2.jsonl", "development", 0.89, 0.65),
     ("lay-dev-2.jsonl", "held-out", 0.72, 0.50),
 ])
 def test_floors(name: str, which: str | None, precision: float, recall: float) -> None:

@@ -35,7 +35,9 @@ if TYPE_CHECKING:  # pragma: no cover
 
 #: Span group holding every target (lexicon rules, cues) of a document.
 GROUP = "hipnav_intake"
-_SENT_END = frozenset({".", "!", "?", ";"})
+#: An ellipsis ends a sentence too: in posts it joins separate thoughts or marks words left
+#: out ("the hip pain... I'd been waiting over a year for the results").
+_SENT_END = frozenset({".", "!", "?", ";", "...", "\u2026"})
 
 
 #: spaCy's sentencizer splits after these (its defaults: . ! ? and their script variants).
