@@ -107,6 +107,21 @@ def test_kb_check_names_a_published_rate_the_mixture_contradicts(freq_kb):
     assert "loc_groin=yes: published 0.300" in proc.stdout
 
 
+def test_a_settings_age_mix_is_the_consulters_age_rate_an_estimate_stays_unsourced(freq_kb):
+    meta = freq_kb / "meta.yaml"
+    meta.write_text(meta.read_text().replace(COEXISTENCE, COEXISTENCE + (
+        "    age_mix: {young: 0.8, old: 0.2}\n    age_mix_estimate: \"test: consulters mostly young\"\n")))
+    kb = load(freq_kb)
+    base = kb.base_rates["primary_care"]["age"]
+    assert base.rate == {"young": 0.8, "old": 0.2} and base.mixture is not None
+    ev = _lr(kb, "alpha", "age")
+    young = next(f for f in kb.conditions["alpha"].frequencies if f.finding == "age").proportions["young"]
+    w = WEIGHTS["alpha"]
+    assert ev.lr["young"] == pytest.approx(young / ((0.8 - w * young) / (1 - w)))
+    assert not ev.derivation.base_sourced  # the age mix is an estimate: the comparison is not published
+    assert any(d.startswith("age=old: estimated 0.200") for d in disagreements(kb.base_rates["primary_care"]))
+
+
 def test_without_a_coexistence_share_an_unlisted_finding_says_nothing(freq_kb):
     meta = freq_kb / "meta.yaml"
     meta.write_text(meta.read_text().replace(COEXISTENCE, ""))

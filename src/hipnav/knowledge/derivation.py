@@ -2,7 +2,8 @@
 
 A condition states how often each finding occurs in it, P(f | d). Everyone consulting with
 hip-region pain in a setting shows the finding at the rate r(f): published where a study of
-consulters reports it (``consulters/``), otherwise the mixture of the conditions' own
+consulters reports it (``consulters/``; for age, the setting's age mix of meta.yaml when
+``consulters/`` has none, an estimate unless it names a source), otherwise the mixture of the conditions' own
 frequencies over the setting's case mix (each condition weighted by its prior, the priors
 scaled to sum to one), so that the 25 conditions form one consistent model. Then
 
@@ -159,7 +160,7 @@ def derive(conditions: Sequence[ConditionFacts], findings: Mapping[str, Finding]
         base = rates.get(fid)
         if base is None:
             continue
-        sourced = base.sourced is not None
+        sourced = base.sourced is not None and not base.sourced.provenance.is_estimate
         for cond in conditions:
             if fid in cond.accuracy:
                 continue
@@ -190,6 +191,7 @@ def disagreements(rates: Mapping[str, BaseRate], tolerance: float = 0.25) -> lis
         for state, published in base.rate.items():
             mixed = base.mixture[state]
             if abs(mixed - published) > tolerance * max(published, 1e-9):
-                out.append(f"{fid}={state}: published {published:.3f} ({base.sourced.provenance.source}),"
-                           f" mixture {mixed:.3f}")
+                prov = base.sourced.provenance
+                out.append(f"{fid}={state}: {'estimated' if prov.is_estimate else 'published'} "
+                           f"{published:.3f} ({prov.source or 'estimate'}), mixture {mixed:.3f}")
     return out

@@ -53,13 +53,15 @@ def _references(root: Path, problems: Problems) -> dict[str, Reference]:
         for key in ("authors", "title", "journal"):
             if not isinstance(r.get(key), str) or not r[key].strip():
                 problems.add(where, f"'{key}' is required")
-        if not isinstance(r.get("year"), int) or not 1900 <= r["year"] <= 2030:
-            problems.add(where, f"'year' must be a year, got {r.get('year')!r}")
+        undated = "year" in r and r["year"] is None  # 'year: null': the source shows no date
+        if not undated and (not isinstance(r.get("year"), int) or not 1900 <= r["year"] <= 2030):
+            problems.add(where, f"'year' must be a year (or null for a source that shows none), "
+                         f"got {r.get('year')!r}")
         if not r.get("doi") and not r.get("url"):
             problems.add(where, "needs a 'doi' or a 'url'")
         out[r["id"]] = Reference(
             id=r["id"], authors=str(r.get("authors", "")),
-            year=r["year"] if isinstance(r.get("year"), int) else 0,
+            year=r["year"] if isinstance(r.get("year"), int) else None,
             title=str(r.get("title", "")), journal=str(r.get("journal", "")),
             doi=r.get("doi"), url=r.get("url"),
         )
@@ -221,6 +223,19 @@ def _derived(stated: list[tuple[Condition, list]], findings: dict[str, Finding],
     return conditions, rates
 
 
+def _with_age_mix(consulters: dict[tuple[str, str], ConsulterRate], age_mix: dict[str, dict[str, float]],
+                  provenances: dict[str, Provenance], setting: str) -> dict[tuple[str, str], ConsulterRate]:
+    """The consulters' rates with the setting's age mix (meta.yaml) as the rate of ``age`` when
+    ``consulters/`` gives none: a condition's published age distribution is then compared with
+    everyone consulting, the same mix the engine averages age LRs over, not with the few
+    conditions that state one."""
+    if ("age", setting) in consulters or setting not in age_mix:
+        return consulters
+    return {**consulters, ("age", setting): ConsulterRate(
+        "age", setting, age_mix[setting], provenances[setting],
+        population="the setting's consulters by age band (meta.yaml age_mix)")}
+
+
 def _age_mixture(stated: list[tuple[Condition, list]], findings: dict[str, Finding],
                  setting: str) -> dict[str, float] | None:
     """A setting's consulters by age band as the mixture of the conditions' age distributions
@@ -339,7 +354,9 @@ def load(root: Path | str | None = None) -> KnowledgeBase:
 
     if problems.items:
         raise KnowledgeError(problems.items)
-    conditions, rates = _derived(stated, findings, consulters, coexistence, default_setting)
+    conditions, rates = _derived(stated, findings, _with_age_mix(consulters, age_mix, age_mix_provenance,
+                                                                   default_setting),
+                                 coexistence, default_setting)
     for setting in settings:
         if setting not in age_mix and (mix := _age_mixture(stated, findings, setting)) is not None:
             age_mix[setting] = mix
