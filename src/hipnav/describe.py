@@ -31,5 +31,5 @@ def provenance_label(kb: KnowledgeBase, prov: Provenance) -> str:
     if prov.source:
         ref = kb.references[prov.source]
         first = ref.authors.split(",")[0].split(" ")[0]
-        return f"{first} {ref.year}, grade {prov.grade}"
+        return f"{first} {ref.when}, grade {prov.grade}"
     return "expert estimate, grade D"

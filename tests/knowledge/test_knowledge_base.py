@@ -42,8 +42,10 @@ def test_every_number_has_provenance(kb):
 
 def test_references_are_full_citations(kb):
     for ref in kb.references.values():
-        assert ref.authors and ref.title and ref.journal and 1900 < ref.year <= 2026, ref.id
+        assert ref.authors and ref.title and ref.journal, ref.id
         assert ref.doi or ref.url, ref.id
+        # an undated source (a web page or an abstract listing that shows no year) is cited 'n.d.'
+        assert (ref.year is None and ref.url) or 1900 < (ref.year or 0) <= 2026, ref.id
 
 
 def test_red_flag_rules_cover_the_emergencies_of_the_brief(kb):

@@ -70,3 +70,10 @@ def test_kb_check_command_fails_with_the_problems(kb_copy):
     proc = run_hipnav("kb", "check", "--data", str(kb_copy))
     assert proc.returncode == 1
     assert "loc_moon" in proc.stderr
+
+
+def test_a_source_that_shows_no_date_is_cited_n_d(kb_copy):
+    _edit(kb_copy / "references/r.yaml", "year: 2000", "year: null")
+    kb = load(kb_copy)
+    ref = next(iter(kb.references.values()))
+    assert ref.year is None and "(n.d.)" in ref.citation()

@@ -95,7 +95,7 @@ def _source_label(kb: KnowledgeBase, item: EvidenceItem) -> str:
         return "expert estimate, grade D"
     ref = kb.references[item.source]
     first = ref.authors.split(",")[0].split(" ")[0]
-    return f"{first} {ref.year}, grade {item.grade}"
+    return f"{first} {ref.when}, grade {item.grade}"
 
 
 EVIDENCE_INTRO = ("The lists below come from hipnav's own figures. Each number shows how much a "
@@ -251,7 +251,7 @@ def render_sections_html(guide: Guide, kb: KnowledgeBase, ref_href: str = "") ->
                     r = kb.references[ref]
                     link = (f' <a href="{html.escape(r.link)}" rel="noopener">{html.escape(r.link)}</a>'
                             if r.link else "")
-                    refs.append(f'<li id="ref-{ref}">{html.escape(r.authors)} ({r.year}). '
+                    refs.append(f'<li id="ref-{ref}">{html.escape(r.authors)} ({r.when}). '
                                 f"{html.escape(r.title)}. <em>{html.escape(r.journal)}</em>.{link}</li>")
                 parts.append('<ol class="references">' + "".join(refs) + "</ol>")
         out.append((section.key, section.heading, "\n".join(parts)))

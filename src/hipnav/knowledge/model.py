@@ -30,7 +30,7 @@ GRADE_MEANS = {
 class Reference:
     id: str
     authors: str
-    year: int
+    year: int | None  # None: the publication shows no date (cited 'n.d.')
     title: str
     journal: str
     doi: str | None = None
@@ -40,9 +40,14 @@ class Reference:
     def link(self) -> str:
         return f"https://doi.org/{self.doi}" if self.doi else (self.url or "")
 
+    @property
+    def when(self) -> str:
+        """The year as a citation gives it: 'n.d.' (no date) for a web page or abstract that shows none."""
+        return str(self.year) if self.year is not None else "n.d."
+
     def citation(self) -> str:
         tail = f" doi:{self.doi}" if self.doi else (f" {self.url}" if self.url else "")
-        return f"{self.authors} ({self.year}). {self.title}. {self.journal}.{tail}"
+        return f"{self.authors} ({self.when}). {self.title}. {self.journal}.{tail}"
 
 
 @dataclass(frozen=True)
