@@ -79,3 +79,16 @@ def test_eval_cross_validates_and_draws_the_diagram(tmp_path):
 def test_eval_refuses_one_fold():
     proc = run_hipnav("eval", str(DEV), "--cv", "1")
     assert proc.returncode == 2 and "--cv" in proc.stderr
+
+
+def test_no_threshold_is_fitted_where_knowing_nothing_would_send_someone_on(model, kb):
+    from hipnav.cross_validation import uninformed_risk
+
+    _, table = _table(model, kb)
+    above = uninformed_risk(model)
+    fitted = fit_thresholds(table, np.arange(len(VIGNETTES)), above=above)
+    assert all(t > a for t, a in zip(fitted, above, strict=True))
+    for setting in model.settings:  # then an adult with no findings stays self-care
+        case = parse_case({"age": 70, "setting": setting, "findings": {}}, kb)
+        risk = assess(case, model).urgency.risk_by_level
+        assert all(risk[lv] < t for lv, t in zip(kb.levels_ascending[1:], fitted, strict=True))

@@ -12,7 +12,9 @@ The fit minimises a triage cost: a level too low costs :data:`UNDER_COST` per le
 too high :data:`OVER_COST`, and under-triage by two levels or more :data:`UNDER_TWO_COST`
 more: under-triage harms more than an unneeded visit (Pauker & Kassirer 1980; the same
 asymmetry as the decision-analytic thresholds themselves). Ties go to the lowest
-thresholds, the cautious side. The red flags are not fitted: they stay as their sources say.
+thresholds, the cautious side. No threshold is fitted at or below the risk an adult with no
+findings reaches (:func:`uninformed_risk`): knowing nothing about a person's pain sends them to
+no one. The red flags are not fitted: they stay as their sources say.
 
 How strongly evidence counts against priors (a tempering exponent on the likelihood ratios,
 and a shift of every prior's log odds) is fitted the same way, by the Brier score, and
@@ -93,12 +95,15 @@ def triage_cost(got: IntArray, gold: IntArray) -> float:
                  + UNDER_TWO_COST * (under >= 2).sum())
 
 
-def fit_thresholds(table: CaseTable, cases: IntArray,
-                   grid: dict[str, tuple[float, ...]] | None = None) -> tuple[float, ...]:
+def fit_thresholds(table: CaseTable, cases: IntArray, grid: dict[str, tuple[float, ...]] | None = None,
+                   above: Sequence[float] | None = None) -> tuple[float, ...]:
     """The thresholds (least urgent level first) of least triage cost on ``cases``, each
-    tried at the values of ``grid`` (:data:`GRID` by default)."""
+    tried at the values of ``grid`` (:data:`GRID` by default) that lie above ``above`` (the
+    risk an adult with no findings reaches at that level: knowing nothing sends no one on)."""
     names = table.levels[1:]
     grids = [np.array((grid or GRID)[name]) for name in names]
+    if above is not None:
+        grids = [g[g > a] for g, a in zip(grids, above, strict=True)]
     risk, flags, gold = table.risk[cases], table.flag_rank[cases], table.gold_rank[cases]
     # every combination at once: reached[k][i, case] says whether grid value i of level k is
     # reached, and the case's level is the highest reached (or the flags')
@@ -179,16 +184,30 @@ class CrossValidation:
     brier_held_out: float
 
 
-def cross_validate(table: CaseTable, current: Sequence[float], k: int = 5, seed: int = 0) -> CrossValidation:
+def uninformed_risk(model: CompiledModel) -> tuple[float, ...]:
+    """The highest risk at each level above the least urgent (least urgent first) of an adult
+    of 25, 45 or 70 with no findings, in any setting: no threshold is fitted at or below it."""
+    from hipnav.assessment import assess
+    from hipnav.engine import parse_case
+
+    kb = model.kb
+    risks = [assess(parse_case({"age": age, "setting": s, "findings": {}}, kb), model).urgency.risk_by_level
+             for s in model.settings for age in (25, 45, 70)]
+    return tuple(max(r[lv] for r in risks) for lv in kb.levels_ascending[1:])
+
+
+def cross_validate(table: CaseTable, current: Sequence[float], k: int = 5, seed: int = 0,
+                   above: Sequence[float] | None = None) -> CrossValidation:
+    """``above``: see :func:`fit_thresholds`."""
     everyone = np.arange(len(table.gold_rank), dtype=np.intp)
     names = table.levels[1:]
-    fitted = fit_thresholds(table, everyone)
+    fitted = fit_thresholds(table, everyone, above=above)
     held_got = np.zeros_like(table.gold_rank)
     held_p = np.zeros_like(table.prior)
     per_fold = []
     for fold in folds(table, k, seed):
         train = np.setdiff1d(everyone, fold)
-        t = fit_thresholds(table, train)
+        t = fit_thresholds(table, train, above=above)
         per_fold.append(dict(zip(names, t, strict=True)))
         held_got[fold] = urgency_ranks(table, t)[fold]
         held_p[fold] = posteriors(table, *fit_tempering(table, train))[fold]

@@ -94,12 +94,15 @@ def run(args: argparse.Namespace) -> int:
 
 def _cross_validate(model: CompiledModel, assessed: list[tuple[Vignette, Assessment]], k: int,
                     seed: int) -> dict[str, object]:
-    from hipnav.cross_validation import case_table, cross_validate
+    from hipnav.cross_validation import case_table, cross_validate, uninformed_risk
 
     kb = model.kb
     table = case_table(model, [a for _, a in assessed], [(v.diagnoses, v.urgency) for v, _ in assessed])
-    cv = cross_validate(table, [kb.triage.thresholds[lv] for lv in kb.levels_ascending[1:]], k, seed)
+    current = [kb.triage.thresholds[lv] for lv in kb.levels_ascending[1:]]
+    above = uninformed_risk(model)
+    cv = cross_validate(table, current, k, seed, above)
     return {"k": cv.k, "seed": cv.seed, "fitted_thresholds": cv.thresholds, "per_fold": cv.per_fold,
+            "thresholds_above": dict(zip(kb.levels_ascending[1:], (round(a, 4) for a in above), strict=True)),
             "triage_with_current_thresholds": asdict(cv.current),
             "triage_whole_set_fit": asdict(cv.whole_set), "triage_held_out": asdict(cv.held_out),
             "tempering": {"evidence_weight": cv.weight, "prior_shift": cv.shift,
