@@ -208,12 +208,13 @@ def test_a_full_password_queue_refuses_at_once(web: TestClient, store: Store, al
     """Past the queue of password checks a worker allows, a sign-in is refused before any
     database or password work (503, Retry-After), so a crowd signing in cannot take the
     threads signed-in pages need (benchmarks/bench_sign_in.py measures the pages)."""
-    import hipnav.web.clinic.context as context
-
-    monkeypatch.setattr(context, "MAX_WAITING_PASSWORD_WORK", 0)
+    web.get("/clinic/sign-in")  # the clinic (and its queue of password checks) made
+    queue = web.app.state.clinic.password_work  # type: ignore[attr-defined]
+    monkeypatch.setattr(queue, "queued", queue.limit)  # as if that many checks were waiting
     r = web.post("/clinic/api/session", json={"username": "alice", "password": PASSWORD})
     assert r.status_code == 503 and int(r.headers["retry-after"]) >= 1
     with store.engine.connect() as conn:
         assert conn.exec_driver_sql("SELECT count(*) FROM sign_in_throttle").scalar() == 0
-    monkeypatch.setattr(context, "MAX_WAITING_PASSWORD_WORK", 16)
+    monkeypatch.setattr(queue, "queued", queue.limit - 1)  # room for one more
     assert web.post("/clinic/api/session", json={"username": "alice", "password": PASSWORD}).status_code == 200
+    assert queue.queued == queue.limit - 1  # the check left the queue when done

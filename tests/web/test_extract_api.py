@@ -3,17 +3,20 @@ every kind of bad input refused by field; spaCy loaded on first use, not at star
 
 from __future__ import annotations
 
+import asyncio
 import json
 import subprocess
 import sys
 from collections.abc import Iterator
 from typing import Any
 
+import httpx
 import pytest
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
 from hipnav.knowledge.model import KnowledgeBase
+from hipnav.web.intake import MAX_QUEUED_CHARS, PAGE_MAX_CHARS, SHORT_TEXT_RESERVE, reading
 
 LAY = ("It's deep in my bum when I sit at my desk, shoots down the back of my leg to my foot, "
        "no tingling though. Pain 7/10 for three months. Maybe a bit numb.")
@@ -148,6 +151,53 @@ def test_a_streamed_body_over_the_limit_gets_413_too(client: TestClient) -> None
 
     r = client.post("/api/v1/extract", content=chunks())
     assert r.status_code == 413
+
+
+def english(chars: int) -> str:
+    """A readable English text of exactly ``chars`` characters."""
+    return ("My hip hurts when I climb the stairs and it wakes me at night. " * (chars // 60 + 1))[:chars]
+
+
+def test_a_text_longer_than_the_page_takes_gets_413_naming_it_before_it_is_queued(
+        client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 15, finding 9: the API took 60,000 characters from anyone, where the page takes
+    10,000. Refused by length before anything reads it: even with the reading queue full the
+    answer is the 413, not the queue's 503."""
+    longest = english(PAGE_MAX_CHARS)
+    assert extract(client, {"text": longest}).status_code == 200  # the page's longest text is read
+    monkeypatch.setattr(reading, "queued", reading.limit)
+    for size in (PAGE_MAX_CHARS + 1, 60_000):
+        r = extract(client, {"text": english(size)})
+        assert r.status_code == 413, r.text
+        assert r.json() == {"error": "too_large", "field": "text",
+                            "message": f"text: is too long: at most 10,000 characters, got {size:,}"}
+    assert extract(client, {"text": LAY}).status_code == 503
+
+
+async def _crowd(app: Starlette, texts: list[str]) -> list[httpx.Response]:
+    """``texts`` sent to the extract endpoint at once, in this order, each a request of its own."""
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as http:
+        return list(await asyncio.gather(*(http.post("/api/v1/extract", json={"text": t}) for t in texts)))
+
+
+def test_a_crowd_of_long_texts_is_refused_at_once_and_a_small_one_after_it_is_read(app: Starlette) -> None:
+    """Issue 15, finding 9: 16 parallel calls made a small one wait 15 s. Now one process
+    queues at most MAX_QUEUED_CHARS characters, the last SHORT_TEXT_RESERVE of them for short
+    texts: the long texts that fit are read, every one past them is refused at once (503,
+    Retry-After, nothing queued for it), and a small text sent after all of them still gets
+    in and is read. The requests really run at once (one event loop, extraction on its
+    worker thread); benchmarks/bench_extract_crowd.py prints the timings through a server."""
+    long_text = english(PAGE_MAX_CHARS)
+    room = (MAX_QUEUED_CHARS - SHORT_TEXT_RESERVE) // PAGE_MAX_CHARS  # long texts that fit
+    answers = asyncio.run(_crowd(app, [long_text] * 16 + [LAY]))
+    statuses = [r.status_code for r in answers]
+    assert statuses == [200] * room + [503] * (16 - room) + [200], statuses
+    assert answers[-1].json()["findings"]["loc_buttock"] is True  # the small one was read
+    for refused in answers[room:-1]:
+        assert refused.json() == {"error": "busy", "field": None, "message": reading.busy}
+        assert int(refused.headers["retry-after"]) >= 1
+    assert reading.queued == 0  # every place given back
+    assert [r.status_code for r in asyncio.run(_crowd(app, [long_text] * room))] == [200] * room
 
 
 def test_wrong_method_gets_405_json(client: TestClient) -> None:

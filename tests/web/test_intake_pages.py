@@ -162,6 +162,25 @@ def test_text_that_cannot_be_read_comes_back_with_the_reason(client: TestClient,
     assert text[:50] in html  # nothing lost
 
 
+def test_a_full_reading_queue_keeps_the_description_and_says_try_again(
+        client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 15, finding 9: past the queue of texts a process reads, the page answers at once
+    (503, Retry-After) with the person's words still in the box, and reads them once there is
+    room."""
+    from hipnav.web.intake import reading
+
+    monkeypatch.setattr(reading, "queued", reading.limit)  # as if the queue were full
+    r = client.post("/describe", data={"mode": "patient", "text": LAY}, follow_redirects=False)
+    assert r.status_code == 503 and int(r.headers["retry-after"]) >= 1
+    page = Elements(r.text)
+    assert "send it again in a few seconds" in page.all_text()
+    assert page.find("textarea", name="text")[0]["aria-invalid"] == "true"
+    assert "deep in my bum" in r.text  # nothing lost
+    monkeypatch.setattr(reading, "queued", 0)
+    status, html = read(client, LAY)
+    assert status == 200 and "bum" in html
+
+
 def test_nothing_recognised_still_leads_on(client: TestClient) -> None:
     status, html = read(client, "I like gardening and reading, and the weather is nice today.")
     assert status == 200 and "did not find anything" in html

@@ -29,13 +29,14 @@ from starlette.staticfiles import StaticFiles
 from hipnav.bad_input import BadInput
 from hipnav.engine import CompiledModel
 from hipnav.web.api import Api
-from hipnav.web.errors import on_bad_input, on_http_error
+from hipnav.web.errors import on_bad_input, on_busy, on_http_error
 from hipnav.web.guard import MAX_BODY_BYTES, Guard
 from hipnav.web.guides import routes as guide_routes
 from hipnav.web.intake import load_pipeline
 from hipnav.web.intake_pages import IntakePages
 from hipnav.web.pages import Pages
 from hipnav.web.site import STATIC_DIR, make_site
+from hipnav.web.work_queue import Busy
 
 #: Optional route modules, included when importable.
 EXTENSIONS = ("hipnav.web.clinic",)
@@ -93,7 +94,7 @@ def create_app(model: CompiledModel | None = None, *, max_body_bytes: int = MAX_
         routes=routes,
         middleware=[Middleware(Guard, max_body_bytes=max_body_bytes)],
         # refused input and HTTP errors answered in one place (other exceptions: see guard.py)
-        exception_handlers={BadInput: on_bad_input, HTTPException: on_http_error},
+        exception_handlers={BadInput: on_bad_input, HTTPException: on_http_error, Busy: on_busy},
         lifespan=_lifespan,
     )
     app.state.site = site

@@ -8,12 +8,15 @@ Its status comes from what went wrong:
   413 for one over the size limit, 422 for a field that is wrong (``field`` names it, and
   ``message`` is ``"<field>: <what is wrong>"``);
 - an HTTP error (404, 405 with ``Allow``, 413 from the size guard);
+- heavy work refused because its queue is full (:class:`~hipnav.web.work_queue.Busy`): 503
+  with ``Retry-After``;
 - a crash: 500 with a fixed message (``web/guard.py`` sends it; nothing of the exception
   leaves the server).
 
-The app registers :func:`on_bad_input` and :func:`on_http_error` as its exception handlers,
-so a route can let a :class:`BadInput` go and have it answered the same way everywhere; the
-API's plain ASGI endpoints answer with :func:`bad_input_json` themselves.
+The app registers :func:`on_bad_input`, :func:`on_http_error` and :func:`on_busy` as its
+exception handlers, so a route (the API's plain ASGI endpoints included) can let a
+:class:`BadInput` or a :class:`~hipnav.web.work_queue.Busy` go and have it answered the same
+way everywhere.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from hipnav.bad_input import INVALID_JSON, TOO_LARGE, BadInput
+from hipnav.web.work_queue import Busy
 
 _encode = msgspec.json.encode
 
@@ -32,6 +36,8 @@ _STATUS = {INVALID_JSON: 400, TOO_LARGE: 413}
 #: ``error`` code of an HTTP error, by status.
 _HTTP_CODES = {404: "not_found", 405: "method_not_allowed", 413: TOO_LARGE}
 _TITLES = {404: "Page not found", 405: "Not allowed", 413: "Too much data"}
+#: ``error`` code of heavy work refused because its queue is full (HTTP 503).
+BUSY = "busy"
 _JSON = "application/json"
 
 
@@ -94,6 +100,17 @@ async def on_http_error(request: Request, exc: Exception) -> Response:
         return Response(body, status_code=status, media_type=_JSON, headers=headers)
     message = "There is no page at this address." if exc.status_code == 404 else str(exc.detail)
     page = error_page(request, exc.status_code, _TITLES.get(exc.status_code, "Something went wrong"), message)
+    page.headers.update(headers)
+    return page
+
+
+async def on_busy(request: Request, exc: Exception) -> Response:
+    """Exception handler: heavy work refused at once because its queue is full."""
+    assert isinstance(exc, Busy)
+    headers = {"retry-after": str(exc.retry_after)}
+    if wants_json(request.url.path):
+        return json_error(503, BUSY, None, exc.message, headers)
+    page = error_page(request, 503, "Busy right now", exc.message)
     page.headers.update(headers)
     return page
 

@@ -23,9 +23,10 @@ from starlette.routing import Route
 from hipnav.bad_input import BadInput
 from hipnav.web.confirm import CHOICE_PREFIX, confirmation, quotes, read_choices, with_choices
 from hipnav.web.forms import FlowState, parse_state
-from hipnav.web.intake import PAGE_MAX_CHARS, read_text, text_problem
+from hipnav.web.intake import PAGE_MAX_CHARS, read_text, text_problem, too_long
 from hipnav.web.pages import Pages
 from hipnav.web.site import Site
+from hipnav.web.work_queue import Busy
 
 #: Form fields of the text box page that are not part of the flow state.
 _OWN_FIELDS = {"text", "edit"}
@@ -63,13 +64,20 @@ class IntakePages:
             return self._describe_page(request, state, text)
         if not text.strip():
             return RedirectResponse(f"/where?{state.query()}", status_code=303)
-        if len(text) > PAGE_MAX_CHARS:
-            too_long = f"is too long: please keep it under {PAGE_MAX_CHARS:,} characters"
-            return self._describe_page(request, state, text[:PAGE_MAX_CHARS], status_code=400, error=too_long)
+        long = too_long(text)
+        if long:
+            return self._describe_page(request, state, text[:PAGE_MAX_CHARS], status_code=400, error=long)
         problem = text_problem(text)
         if problem:
             return self._describe_page(request, state, text, status_code=400, error=_plain(problem))
-        extraction = await read_text(text, self.site.kb)
+        try:
+            extraction = await read_text(text, self.site.kb)
+        except Busy as busy:  # the description stays in its box for the person to send again
+            page = self._describe_page(request, state, text, status_code=503, error=(
+                "could not be read just now: many are being read at once. Please send it again in a few "
+                "seconds, or skip this step"))
+            page.headers["retry-after"] = str(busy.retry_after)
+            return page
         items, asides = confirmation(extraction, text, self.site.kb, self.site.body_map)
         ranges = [(s.start, s.end) for s in extraction.spans if s.used]
         whole = quotes(text, ranges, context=len(text), limit=1) if ranges else ()

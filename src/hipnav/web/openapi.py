@@ -12,6 +12,7 @@ from typing import Any
 
 from hipnav import __version__
 from hipnav.knowledge.model import KnowledgeBase
+from hipnav.web.intake import PAGE_MAX_CHARS
 
 JSON = "application/json"
 
@@ -99,10 +100,11 @@ def _schemas(kb: KnowledgeBase) -> dict[str, Any]:
             "required": ["text"],
             "additionalProperties": False,
             "properties": {
-                "text": {"type": "string", "minLength": 1, "pattern": _TEXT,
+                "text": {"type": "string", "minLength": 1, "maxLength": PAGE_MAX_CHARS, "pattern": _TEXT,
                          "description": "Plain English text with at least one letter; no control "
                                         "characters but tab and line breaks. A text that does not "
-                                        "look like English is refused (422)."},
+                                        "look like English is refused (422), a longer one than the "
+                                        f"page takes ({PAGE_MAX_CHARS:,} characters) too (413)."},
                 "id": {"type": "string", "nullable": True, "maxLength": 200,
                        "description": "Returned as given, to match answers to questions."},
             },
@@ -172,9 +174,18 @@ def _schemas(kb: KnowledgeBase) -> dict[str, Any]:
 
 
 def _errors(*codes: int) -> dict[str, Any]:
-    words = {400: "The body is not JSON.", 404: "Not found.", 413: "The body is larger than 64 KB.",
-             422: "Invalid input; `field` names it."}
-    return {str(c): {"description": words[c], "content": {JSON: {"schema": _ref("Error")}}} for c in codes}
+    words = {400: "The body is not JSON.", 404: "Not found.",
+             413: "The body is larger than 64 KB (`field`: body), or a text longer than the page takes "
+                  "(`field`: text).",
+             422: "Invalid input; `field` names it.",
+             503: "Too many texts are waiting to be read: refused at once; try again after `Retry-After` "
+                  "seconds."}
+    answers: dict[str, Any] = {str(c): {"description": words[c], "content": {JSON: {"schema": _ref("Error")}}}
+                               for c in codes}
+    if 503 in codes:
+        answers["503"]["headers"] = {"Retry-After": {"schema": {"type": "integer"},
+                                                     "description": "Seconds to wait before trying again."}}
+    return answers
 
 
 def _ok(name: str, description: str) -> dict[str, Any]:
@@ -212,7 +223,7 @@ def openapi_schema(kb: KnowledgeBase) -> dict[str, Any]:
                 "operationId": "extract",
                 "requestBody": {"required": True, "content": {JSON: {"schema": _ref("ExtractRequest")}}},
                 "responses": {**_ok("Extraction", "The findings, each with the words it came from."),
-                              **_errors(400, 413, 422)},
+                              **_errors(400, 413, 422, 503)},
             }},
             "/api/v1/conditions": {"get": {
                 "summary": "Every condition a differential may name, and the urgency levels",

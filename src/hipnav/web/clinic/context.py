@@ -5,10 +5,11 @@ schema if needed), not at import, so the anonymous flow never touches a database
 put their own store in ``app.state.clinic_store`` before the first request.
 
 Password checks (Argon2id: about 0.1 s of CPU and 64 MB each, by design) run one at a time
-per worker process (:func:`password_work`), on a thread of their own, so that a crowd
-signing in cannot take the thread pool that signed-in pages need for their database calls;
-when more than :data:`MAX_WAITING_PASSWORD_WORK` already wait, a sign-in is refused at once
-(503 with ``Retry-After``), before any database or password work.
+per worker process (:func:`password_work`, a :class:`~hipnav.web.work_queue.WorkQueue`), on
+a thread of their own, so that a crowd signing in cannot take the thread pool that
+signed-in pages need for their database calls; when :data:`MAX_QUEUED_PASSWORD_WORK` are
+already queued, a sign-in is refused at once (503 with ``Retry-After``), before any
+database or password work.
 """
 
 from __future__ import annotations
@@ -19,8 +20,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-import anyio
-import anyio.to_thread
 import jinja2
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -30,12 +29,14 @@ from starlette.templating import Jinja2Templates
 from hipnav.store import Store
 from hipnav.web.clinic.secret import secret_key
 from hipnav.web.site import Site
+from hipnav.web.work_queue import WorkQueue
 
 TEMPLATES = Path(__file__).parent / "templates"
 STATIC = Path(__file__).parent / "static"
 T = TypeVar("T")
 _lock = threading.Lock()
-MAX_WAITING_PASSWORD_WORK = 16
+#: Password checks queued per process, the one being made included (16 waiting).
+MAX_QUEUED_PASSWORD_WORK = 17
 
 
 @dataclass
@@ -44,7 +45,8 @@ class Clinic:
     key: bytes
     templates: Jinja2Templates
     site: Site
-    password_work: anyio.CapacityLimiter = field(default_factory=lambda: anyio.CapacityLimiter(1))
+    password_work: WorkQueue = field(default_factory=lambda: WorkQueue(
+        MAX_QUEUED_PASSWORD_WORK, "Many sign-ins are being checked right now. Try again in a few seconds."))
 
     def render(self, request: Request, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
         context.setdefault("kb_version", self.site.kb.version)
@@ -84,11 +86,6 @@ async def db(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     return await run_in_threadpool(fn, *args, **kwargs)
 
 
-def password_work_full(request: Request) -> bool:
-    """Whether a new password check would only join too long a queue (refuse it at once)."""
-    return clinic(request).password_work.statistics().tasks_waiting >= MAX_WAITING_PASSWORD_WORK
-
-
 async def password_work(request: Request, fn: Callable[..., T], *args: Any) -> T:
     """Run a store call that checks or sets a password: one at a time per process."""
-    return await anyio.to_thread.run_sync(lambda: fn(*args), limiter=clinic(request).password_work)
+    return await clinic(request).password_work.run(fn, *args)

@@ -13,7 +13,7 @@ from hipnav.store.audit import DENIED, FAILED, OK, THROTTLED
 from hipnav.store.sign_in_limits import Attempt, password_keys, second_factor_keys
 from hipnav.store.web_sessions import SECOND_FACTOR
 from hipnav.web.clinic import auth, cookies
-from hipnav.web.clinic.context import clinic, db, password_work, password_work_full
+from hipnav.web.clinic.context import clinic, db, password_work
 from hipnav.web.errors import bad_input_status
 
 
@@ -48,8 +48,9 @@ async def claim_password(request: Request, username: str) -> Attempt:
 async def _attempt(request: Request, username: str, password: str) -> Account:
     """Claim a place under the sign-in limits, check the password, settle the claim, audit
     the attempt. The account, or :class:`Refused`."""
-    if password_work_full(request):  # refused before any database or password work
-        raise Refused("Many sign-ins are being checked right now. Try again in a few seconds.", 503, 2)
+    queue = clinic(request).password_work
+    if queue.full():  # refused before any database or password work
+        raise Refused(queue.busy, 503, queue.retry_after)
     store = clinic(request).store
     attempt = await claim_password(request, username)
     known = await db(store.accounts.by_username, username) if username else None
