@@ -14,6 +14,8 @@ from __future__ import annotations
 INVALID_JSON = "invalid_json"
 #: ``code`` of a body over the size limit (HTTP 413).
 TOO_LARGE = "too_large"
+#: ``code`` of a body not declared as JSON where only JSON is read (HTTP 415).
+UNSUPPORTED_MEDIA_TYPE = "unsupported_media_type"
 
 
 class BadInput(ValueError):

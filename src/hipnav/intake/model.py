@@ -6,7 +6,7 @@ without the NLP stack, and a result never holds a reference to a large parsed do
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
 Value = bool | float
 
@@ -29,16 +29,8 @@ class Span:
     used: bool = True
 
     def to_dict(self) -> dict[str, object]:
-        """JSON-ready form, keys in a stable order."""
-        return {
-            "finding": self.finding,
-            "value": self.value,
-            "start": self.start,
-            "end": self.end,
-            "text": self.text,
-            "why": self.why,
-            "used": self.used,
-        }
+        """JSON-ready form, keys in the order of the fields."""
+        return asdict(self)
 
 
 @dataclass(frozen=True)
@@ -59,9 +51,8 @@ class PersonSpan:
     used: bool = True
 
     def to_dict(self) -> dict[str, object]:
-        """JSON-ready form, keys in a stable order."""
-        return {"field": self.field, "value": self.value, "start": self.start,
-                "end": self.end, "text": self.text, "why": self.why, "used": self.used}
+        """JSON-ready form, keys in the order of the fields."""
+        return asdict(self)
 
 
 @dataclass(frozen=True)

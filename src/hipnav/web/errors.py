@@ -5,7 +5,8 @@ The JSON has one shape, ``{"error": code, "field": name, "message": text}`` (:fu
 Its status comes from what went wrong:
 
 - a refused input (:class:`~hipnav.bad_input.BadInput`): 400 for a body that is not JSON,
-  413 for one over the size limit, 422 for a field that is wrong (``field`` names it, and
+  413 for one over the size limit, 415 for one not declared JSON where only JSON is read,
+  422 for a field that is wrong (``field`` names it, and
   ``message`` is ``"<field>: <what is wrong>"``);
 - an HTTP error (404, 405 with ``Allow``, 413 from the size guard);
 - heavy work refused because its queue is full (:class:`~hipnav.web.work_queue.Busy`): 503
@@ -26,13 +27,13 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
-from hipnav.bad_input import INVALID_JSON, TOO_LARGE, BadInput
+from hipnav.bad_input import INVALID_JSON, TOO_LARGE, UNSUPPORTED_MEDIA_TYPE, BadInput
 from hipnav.web.work_queue import Busy
 
 _encode = msgspec.json.encode
 
 #: HTTP status of a refused input, by its code (any other code: 422).
-_STATUS = {INVALID_JSON: 400, TOO_LARGE: 413}
+_STATUS = {INVALID_JSON: 400, TOO_LARGE: 413, UNSUPPORTED_MEDIA_TYPE: 415}
 #: ``error`` code of an HTTP error, by status.
 _HTTP_CODES = {404: "not_found", 405: "method_not_allowed", 413: TOO_LARGE}
 _TITLES = {404: "Page not found", 405: "Not allowed", 413: "Too much data"}

@@ -4,8 +4,10 @@ change, and 404 for anything that is not the caller's own.
 
 Every body is read by the one bounded decoder (:func:`hipnav.json_input.decode_json`: size,
 nesting, integer digits, numbers beyond a float, control characters) and must be a JSON
-object; every refusal is a :class:`~hipnav.bad_input.BadInput` answered in JSON by
-``hipnav.web.errors`` (400 for the body as a whole, 422 naming the field)."""
+object; every refusal is a :class:`~hipnav.bad_input.BadInput`, left to the app's handler
+in ``hipnav.web.errors`` (400 for the body as a whole, 415 for a body not declared JSON, 422
+naming the field), and a record that is not the caller's own is answered 404 by
+:func:`hipnav.web.clinic.auth.api`: no endpoint writes an error of its own."""
 
 from __future__ import annotations
 
@@ -16,23 +18,20 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from hipnav.bad_input import INVALID_JSON, BadInput
+from hipnav.bad_input import INVALID_JSON, UNSUPPORTED_MEDIA_TYPE, BadInput
 from hipnav.json_input import decode_json
-from hipnav.store import NotFound
 from hipnav.web.clinic import auth
 from hipnav.web.clinic.assessments import assess_case
 from hipnav.web.clinic.context import clinic, db
-from hipnav.web.errors import bad_input_status
 
 VISIT_FIELDS = ("visit_date", "nprs", "psfs", "hoos12", "note")
-NOT_JSON = "unsupported_media_type"
 
 
 async def _object(request: Request, what: str) -> dict[str, Any]:
     """The body: declared JSON (anything else is refused unread, 415: ASVS 4.0.3 13.2.5), a
     JSON object within the decoder's bounds, else :class:`BadInput`."""
     if request.headers.get("content-type", "").split(";")[0].strip().lower() != "application/json":
-        raise BadInput("body", "must be sent as application/json", NOT_JSON)
+        raise BadInput("body", "must be sent as application/json", UNSUPPORTED_MEDIA_TYPE)
     body = decode_json(await request.body())
     if type(body) is not dict:
         raise BadInput("body", f"must be a JSON object: {what}", INVALID_JSON)
@@ -50,15 +49,6 @@ def _visit_date(value: object) -> date:
     raise BadInput("visit_date", "must be a date written YYYY-MM-DD")
 
 
-def _missing() -> Response:
-    return auth.error(404, "not_found", "No such record.")
-
-
-def _invalid(exc: BadInput) -> Response:
-    status = 415 if exc.code == NOT_JSON else bad_input_status(exc)
-    return auth.error(status, exc.code, str(exc), exc.field)
-
-
 @auth.api
 async def clients(request: Request) -> Response:
     who = auth.me(request)
@@ -66,11 +56,8 @@ async def clients(request: Request) -> Response:
     if request.method == "GET":
         found = await db(store.clients.list, who.actor, request.query_params.get("q") or None)
         return JSONResponse({"clients": [c.to_json() for c in found]})
-    try:
-        body = await _object(request, "the client's fields")
-        created = await db(store.clients.create, who.actor, **body)
-    except BadInput as exc:
-        return _invalid(exc)
+    body = await _object(request, "the client's fields")
+    created = await db(store.clients.create, who.actor, **body)
     return JSONResponse(created.to_json(), status_code=201)
 
 
@@ -79,28 +66,20 @@ async def client(request: Request) -> Response:
     who = auth.me(request)
     store = clinic(request).store
     cid = request.path_params["client_id"]
-    try:
-        if request.method == "GET":
-            return JSONResponse((await db(store.clients.get, who.actor, cid)).to_json())
-        if request.method == "DELETE":
-            await db(store.records.delete, who.actor, cid)
-            return Response(status_code=204)
-        body = await _object(request, "the fields to change")
-        return JSONResponse((await db(store.clients.update, who.actor, cid, **body)).to_json())
-    except NotFound:
-        return _missing()
-    except BadInput as exc:
-        return _invalid(exc)
+    if request.method == "GET":
+        return JSONResponse((await db(store.clients.get, who.actor, cid)).to_json())
+    if request.method == "DELETE":
+        await db(store.records.delete, who.actor, cid)
+        return Response(status_code=204)
+    body = await _object(request, "the fields to change")
+    return JSONResponse((await db(store.clients.update, who.actor, cid, **body)).to_json())
 
 
 @auth.api
 async def client_export(request: Request) -> Response:
     who = auth.me(request)
-    try:
-        return JSONResponse(await db(clinic(request).store.records.export, who.actor,
-                                     request.path_params["client_id"]))
-    except NotFound:
-        return _missing()
+    return JSONResponse(await db(clinic(request).store.records.export, who.actor,
+                                 request.path_params["client_id"]))
 
 
 @auth.api
@@ -110,17 +89,12 @@ async def client_assessments(request: Request) -> Response:
     who = auth.me(request)
     c = clinic(request)
     cid = request.path_params["client_id"]
-    try:
-        if request.method == "GET":
-            saved = await db(c.store.assessments.list, who.actor, cid)
-            return JSONResponse({"assessments": [a.to_json() for a in saved]})
-        raw = await _object(request, "one case-format case")
-        case, doc = await db(assess_case, c.site, raw)
-        saved_one = await db(c.store.assessments.save, who.actor, cid, case, doc, source="api")
-    except NotFound:
-        return _missing()
-    except BadInput as exc:
-        return _invalid(exc)
+    if request.method == "GET":
+        saved = await db(c.store.assessments.list, who.actor, cid)
+        return JSONResponse({"assessments": [a.to_json() for a in saved]})
+    raw = await _object(request, "one case-format case")
+    case, doc = await db(assess_case, c.site, raw)
+    saved_one = await db(c.store.assessments.save, who.actor, cid, case, doc, source="api")
     return JSONResponse({"id": saved_one.id, "created_at": saved_one.created_at.isoformat(),
                          "result": saved_one.result}, status_code=201)
 
@@ -128,11 +102,7 @@ async def client_assessments(request: Request) -> Response:
 @auth.api
 async def assessment(request: Request) -> Response:
     who = auth.me(request)
-    try:
-        saved = await db(clinic(request).store.assessments.get, who.actor,
-                         request.path_params["assessment_id"])
-    except NotFound:
-        return _missing()
+    saved = await db(clinic(request).store.assessments.get, who.actor, request.path_params["assessment_id"])
     return JSONResponse(saved.to_json())
 
 
@@ -142,21 +112,16 @@ async def client_visits(request: Request) -> Response:
     who = auth.me(request)
     store = clinic(request).store
     cid = request.path_params["client_id"]
-    try:
-        if request.method == "GET":
-            visits = await db(store.visits.list, who.actor, cid)
-            return JSONResponse({"visits": [v.to_json() for v in visits]})
-        body = await _object(request, "visit_date (YYYY-MM-DD) and the measures")
-        unknown = sorted(set(body) - set(VISIT_FIELDS))
-        if unknown:
-            raise BadInput(unknown[0], f"is not a visit field (fields: {', '.join(VISIT_FIELDS)})")
-        visit = await db(store.visits.record, who.actor, cid, _visit_date(body.get("visit_date")),
-                         nprs=body.get("nprs"), psfs=body.get("psfs"), hoos12=body.get("hoos12"),
-                         note=body.get("note"))
-    except NotFound:
-        return _missing()
-    except BadInput as exc:
-        return _invalid(exc)
+    if request.method == "GET":
+        visits = await db(store.visits.list, who.actor, cid)
+        return JSONResponse({"visits": [v.to_json() for v in visits]})
+    body = await _object(request, "visit_date (YYYY-MM-DD) and the measures")
+    unknown = sorted(set(body) - set(VISIT_FIELDS))
+    if unknown:
+        raise BadInput(unknown[0], f"is not a visit field (fields: {', '.join(VISIT_FIELDS)})")
+    visit = await db(store.visits.record, who.actor, cid, _visit_date(body.get("visit_date")),
+                     nprs=body.get("nprs"), psfs=body.get("psfs"), hoos12=body.get("hoos12"),
+                     note=body.get("note"))
     return JSONResponse(visit.to_json(), status_code=201)
 
 

@@ -23,7 +23,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from hipnav.store import Account
+from hipnav.store import Account, NotFound
 from hipnav.store.web_sessions import CODE_LIFETIME, SECOND_FACTOR, SESSION_LIFETIME, SIGNED_IN, SignedIn
 from hipnav.web.clinic import cookies
 from hipnav.web.clinic.context import clinic, db
@@ -159,7 +159,8 @@ def page(handler: Handler) -> Handler:
 
 def api(handler: Handler) -> Handler:
     """A signed-in JSON endpoint: 401 without a session; state-changing methods need the
-    session's CSRF token in the X-CSRF-Token header."""
+    session's CSRF token in the X-CSRF-Token header; a record that is not the caller's own
+    (:class:`~hipnav.store.NotFound`: missing, or another practitioner's) is a 404."""
     async def wrapped(request: Request) -> Response:
         who = await current(request)
         if who is None:
@@ -170,7 +171,10 @@ def api(handler: Handler) -> Handler:
         if request.method not in ("GET", "HEAD") and not session_csrf_ok(
                 request, who, request.headers.get(CSRF_HEADER)):
             return error(403, "csrf", "Send the session's CSRF token in the X-CSRF-Token header.")
-        return await handler(request)
+        try:
+            return await handler(request)
+        except NotFound:
+            return error(404, "not_found", "No such record.")
     wrapped.__name__ = handler.__name__
     wrapped.__doc__ = handler.__doc__
     return wrapped
