@@ -7,7 +7,7 @@
    reference ceiling the issue quotes), all on loopback, each loaded by wrk
    (``-t2 -cN --latency``) with ``POST /api/v1/assess`` and a realistic case after a short
    warm-up: as served by default (explanations of the top 3 causes) and with ``?explain=0``
-   (the result contract only). Targets, for the default: >= 25 % of the bare app's
+   (the result contract only). Targets, for the default: >= 20 % of the bare app's
    requests/s, p99 <= 20 ms.
 2. Page weight: each HTML page with its stylesheet, script and icon. Target <= 150 KB.
 3. Server-side render time: each page rendered by the app in-process, called straight

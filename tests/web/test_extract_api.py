@@ -158,18 +158,18 @@ def english(chars: int) -> str:
     return ("My hip hurts when I climb the stairs and it wakes me at night. " * (chars // 60 + 1))[:chars]
 
 
-def test_a_text_longer_than_the_page_takes_gets_413_naming_it_before_it_is_queued(
+def test_a_text_longer_than_the_page_takes_gets_422_naming_it_before_it_is_queued(
         client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
     """Issue 15, finding 9: the API took 60,000 characters from anyone, where the page takes
     10,000. Refused by length before anything reads it: even with the reading queue full the
-    answer is the 413, not the queue's 503."""
+    answer is the 422, not the queue's 503."""
     longest = english(PAGE_MAX_CHARS)
     assert extract(client, {"text": longest}).status_code == 200  # the page's longest text is read
     monkeypatch.setattr(reading, "queued", reading.limit)
     for size in (PAGE_MAX_CHARS + 1, 60_000):
         r = extract(client, {"text": english(size)})
-        assert r.status_code == 413, r.text
-        assert r.json() == {"error": "too_large", "field": "text",
+        assert r.status_code == 422, r.text
+        assert r.json() == {"error": "invalid_text", "field": "text",
                             "message": f"text: is too long: at most 10,000 characters, got {size:,}"}
     assert extract(client, {"text": LAY}).status_code == 503
 

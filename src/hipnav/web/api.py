@@ -27,7 +27,7 @@ from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
 from hipnav.assessment import assess
-from hipnav.bad_input import TOO_LARGE, BadInput
+from hipnav.bad_input import BadInput
 from hipnav.engine import next_question, parse_case
 from hipnav.json_input import decode_json
 from hipnav.result import contract, describe, encode
@@ -177,7 +177,7 @@ class Api:
 def _extract_request(body: Any) -> tuple[str, str | None]:
     """The text and optional id of an extract request, refusing anything else by field
     (control characters are refused by :func:`~hipnav.json_input.decode_json`): a text longer
-    than the page takes first (413, as the page refuses it), before anything reads it."""
+    than the page takes first (422, as the page refuses it), before anything reads it."""
     if not isinstance(body, dict):
         raise BadInput("text", 'is required: send a JSON object {"text": "..."}', "invalid_text")
     unknown = sorted(set(body) - {"text", "id"})
@@ -193,7 +193,7 @@ def _extract_request(body: Any) -> tuple[str, str | None]:
         raise BadInput("text", f"must be a string, got {_json_type(text)}", "invalid_text")
     long = too_long(text)
     if long:
-        raise BadInput("text", long, TOO_LARGE)
+        raise BadInput("text", long, "invalid_text")
     problem = text_problem(text)
     if problem:
         raise BadInput("text", problem, "invalid_text")

@@ -104,7 +104,7 @@ def _schemas(kb: KnowledgeBase) -> dict[str, Any]:
                          "description": "Plain English text with at least one letter; no control "
                                         "characters but tab and line breaks. A text that does not "
                                         "look like English is refused (422), a longer one than the "
-                                        f"page takes ({PAGE_MAX_CHARS:,} characters) too (413)."},
+                                        f"page takes ({PAGE_MAX_CHARS:,} characters) too."},
                 "id": {"type": "string", "nullable": True, "maxLength": 200,
                        "description": "Returned as given, to match answers to questions."},
             },
@@ -175,8 +175,7 @@ def _schemas(kb: KnowledgeBase) -> dict[str, Any]:
 
 def _errors(*codes: int) -> dict[str, Any]:
     words = {400: "The body is not JSON.", 404: "Not found.",
-             413: "The body is larger than 64 KB (`field`: body), or a text longer than the page takes "
-                  "(`field`: text).",
+             413: "The body is larger than 64 KB.",
              422: "Invalid input; `field` names it.",
              503: "Too many texts are waiting to be read: refused at once; try again after `Retry-After` "
                   "seconds."}
