@@ -2,8 +2,8 @@
 not let an attacker lock the real user out.
 
 Every attempt is *claimed* in the database before its password is checked: in one
-transaction, under a row lock on each of its keys (PostgreSQL ``INSERT ... ON CONFLICT DO
-UPDATE`` locks the row; SQLite's ``BEGIN IMMEDIATE`` admits one writer at a time), the
+transaction, under a row lock on each of its keys (PostgreSQL ``SELECT ... ORDER BY key FOR
+UPDATE``, in key order; SQLite's ``BEGIN IMMEDIATE`` admits one writer at a time), the
 attempt is refused if any key is still waiting, and otherwise counted as a failure in
 advance. A success gives the count back. So 30 simultaneous guesses cannot all read "4
 failures so far" and all be checked: the fifth claim sets the wait and the rest are refused
@@ -113,17 +113,10 @@ class SignInLimits:
         """Refuse the attempt if any key must still wait; otherwise count it as a failure
         under every key (given back by :meth:`settle` if it succeeds)."""
         now = now or utcnow()
-        ordered = sorted(keys, key=lambda k: k[1])  # one lock order for everyone: no deadlock
+        ordered = sorted(keys, key=lambda k: k[1])
         digests = [digest for _, digest in ordered]
         with self._sessions.begin() as session:
-            for digest in digests:
-                insert = conflict_insert(session, SignInThrottle).values(
-                    key=digest, failures=0, last_failure_at=now)
-                session.execute(insert.on_conflict_do_update(  # locks an existing row
-                    index_elements=["key"], set_={"failures": SignInThrottle.failures}))
-            rows = {row.key: row for row in session.scalars(
-                select(SignInThrottle).where(SignInThrottle.key.in_(digests)).with_for_update()
-                .execution_options(populate_existing=True))}
+            rows = self._locked(session, digests, now)
             waits = [row.blocked_until - now for row in rows.values()
                      if row.blocked_until is not None and row.blocked_until > now]
             if waits:
@@ -137,6 +130,31 @@ class SignInLimits:
                 wait = wait_after(row.failures, limit)
                 row.blocked_until = now + wait if wait else None
         return Attempt(tuple(keys), True)
+
+    def _locked(self, session: Session, digests: list[str], now: datetime) -> dict[str, SignInThrottle]:
+        """The rows of ``digests`` (ascending), locked by ``session`` for the rest of its
+        transaction, made first where missing.
+
+        Missing rows are made in a transaction of their own (``INSERT ... ON CONFLICT DO
+        NOTHING``: a racing claim's row is simply there), then all are locked by one
+        ``SELECT ... ORDER BY key FOR UPDATE``, which PostgreSQL locks in key order. Making
+        and locking them in the claim's own transaction, key by key with ``ON CONFLICT DO
+        UPDATE``, deadlocked now and then on PostgreSQL among 16 racing claims of the same
+        new keys (``deadlock detected ... while rechecking updated tuple``): waits on one
+        another's speculative insertions are not waits in key order. A row forgotten
+        (:meth:`forget_stale`) between the two steps is made again."""
+        for _ in range(3):
+            with self._sessions.begin() as maker:
+                for digest in digests:
+                    maker.execute(conflict_insert(maker, SignInThrottle).values(
+                        key=digest, failures=0, last_failure_at=now).on_conflict_do_nothing(
+                        index_elements=["key"]))
+            rows = {row.key: row for row in session.scalars(
+                select(SignInThrottle).where(SignInThrottle.key.in_(digests)).order_by(SignInThrottle.key)
+                .with_for_update().execution_options(populate_existing=True))}
+            if len(rows) == len(set(digests)):
+                return rows
+        raise RuntimeError("sign-in limit rows vanished three times while being claimed")
 
     def settle(self, attempt: Attempt, succeeded: bool, now: datetime | None = None) -> None:
         """After the check: a failure stays counted; a success gives its count back (and
