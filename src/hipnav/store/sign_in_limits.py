@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, select
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from hipnav.store.database import conflict_insert
@@ -38,6 +39,8 @@ from hipnav.store.schema import SignInThrottle, utcnow
 FIRST_WAIT = timedelta(seconds=15)
 LONGEST_WAIT = timedelta(minutes=15)
 FORGET_AFTER = timedelta(hours=1)
+#: PostgreSQL's SQLSTATE for "deadlock detected".
+DEADLOCK_DETECTED = "40P01"
 
 
 @dataclass(frozen=True)
@@ -111,8 +114,19 @@ class SignInLimits:
 
     def claim(self, keys: Sequence[Key], now: datetime | None = None) -> Attempt:
         """Refuse the attempt if any key must still wait; otherwise count it as a failure
-        under every key (given back by :meth:`settle` if it succeeds)."""
+        under every key (given back by :meth:`settle` if it succeeds). A claim that
+        PostgreSQL ends as a deadlock's victim (it rolls back whole) is made again, as its
+        manual advises for such errors, at most twice."""
         now = now or utcnow()
+        for tries_left in reversed(range(3)):
+            try:
+                return self._claim(keys, now)
+            except DBAPIError as exc:  # chosen as a deadlock's victim: rolled back, so try again
+                if tries_left == 0 or getattr(exc.orig, "sqlstate", None) != DEADLOCK_DETECTED:
+                    raise
+        raise AssertionError("unreachable")
+
+    def _claim(self, keys: Sequence[Key], now: datetime) -> Attempt:
         ordered = sorted(keys, key=lambda k: k[1])
         digests = [digest for _, digest in ordered]
         with self._sessions.begin() as session:
