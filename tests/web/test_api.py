@@ -254,7 +254,8 @@ def test_against_a_real_uvicorn_server() -> None:
             assert r.status_code == 413
             assert http.get("/api/v1/conditions").status_code == 200
             assert http.get("/openapi.json").json()["openapi"].startswith("3.")
-            r = http.get("/question?mode=patient&where=loc_buttock&q=saddle_anesthesia&answer=y")
+            r = http.get("/safety?mode=patient&where=loc_buttock&screen=safety&q=saddle_anesthesia"
+                         "&r.saddle_anesthesia=y")
             assert r.status_code == 200 and 'data-urgency="emergency"' in r.text
     finally:
         out, err = stop_server(proc)

@@ -25,10 +25,14 @@ SCREENED = "&".join(f"a={f}.n" for f in default().screening)
 PAGES = [
     ("landing", "/", None),
     ("body-map", "/where?mode=patient&where=loc_buttock&where=loc_ischial", None),
-    ("question", "/question?mode=patient&where=loc_buttock&a=saddle_anesthesia.n", None),
+    ("safety", "/safety?mode=patient&where=loc_buttock&age=34&sex=female", None),
+    ("safety-yes", "/safety?mode=patient&where=loc_buttock&age=34&sex=female", "say-yes"),
+    ("question", f"/question?mode=patient&where=loc_buttock&age=34&sex=female&{SCREENED}", None),
     ("body-map-clinician", "/where?mode=clinician&where=loc_lateral_hip", None),
     ("question-clinician", f"/question?mode=clinician&where=loc_lateral_hip&{SCREENED}", None),
-    ("emergency", "/question?mode=patient&where=loc_buttock&q=saddle_anesthesia&answer=y", None),
+    ("emergency", "/safety?mode=patient&where=loc_buttock&screen=safety&q=saddle_anesthesia"
+     "&r.saddle_anesthesia=y", None),
+    ("not-checked", "/result?mode=patient&where=loc_lateral_hip", None),
     ("result", RESULT, "open-first-cause"),
     ("result-print", RESULT.replace("/result?", "/result/print?"), None),
     ("not-found", "/no-such-page", None),
@@ -54,23 +58,38 @@ def tab_to(page: Any, selector: str, limit: int = 60) -> None:
     raise AssertionError(f"Tab never reached {selector}")
 
 
-def answer_until_result(page: Any, yes: set[str], keyboard: bool = False, limit: int = 40) -> list[str]:
+def shown(page: Any) -> list[str]:
+    """The questions on the screen (safety or the rest)."""
+    return [el.get_attribute("value") for el in page.locator('input[name="q"]').all()]
+
+
+def answer_until_result(page: Any, yes: set[str], keyboard: bool = False, limit: int = 20) -> list[str]:
+    """Answer every screen (yes for ``yes``, else no) until the result. By keyboard: focus
+    is on the new screen's heading after each page, and one Tab reaches each question."""
     asked: list[str] = []
     for _ in range(limit):
         if "/result" in page.url:
             return asked
-        finding = page.locator('input[name="q"]').get_attribute("value")
-        asked.append(finding)
-        value = "y" if finding in yes else "n"
-        button = f'button[name="answer"][value="{value}"]'
+        questions = shown(page)
+        assert questions, page.url
+        asked += questions
         if keyboard:
-            tab_to(page, button)
+            assert page.evaluate("() => document.activeElement.id") == "screen-title"
+            for fid in questions:
+                page.keyboard.press("Tab")
+                assert page.evaluate("() => document.activeElement.name") == f"r.{fid}"
+                page.keyboard.press("Space" if fid in yes else "ArrowRight")  # Yes, or on to No
+                value = "y" if fid in yes else "n"
+                assert page.is_checked(f'input[name="r.{fid}"][value="{value}"]')
+            tab_to(page, ".flow-nav button.primary")
             with page.expect_navigation():
                 page.keyboard.press("Enter")
         else:
+            for fid in questions:
+                page.check(f'input[name="r.{fid}"][value="{"y" if fid in yes else "n"}"]')
             with page.expect_navigation():
-                page.click(button)
-    raise AssertionError(f"no result after {limit} answers: {asked}")
+                page.click(".flow-nav button.primary")
+    raise AssertionError(f"no result after {limit} screens: {asked}")
 
 
 def test_a_person_clicks_the_body_map_answers_and_sees_the_result(live_server: str, watched: Any) -> None:
@@ -91,9 +110,11 @@ def test_a_person_clicks_the_body_map_answers_and_sees_the_result(live_server: s
     page.fill("#field-age", "40")
     page.check('input[name="sex"][value="female"]')
     page.click("text=Continue to the questions")
-    assert "Safety question 1" in page.inner_text("main")
+    assert page.locator("h1").inner_text() == "Do any of these apply to you?"
+    safety = shown(page)
+    assert safety[0] == default().screening[0] and len(safety) > 5  # one screen
     asked = answer_until_result(page, yes={"agg_sitting"})
-    assert len(asked) >= 5
+    assert len(asked) >= 5 and len(asked) == len(set(asked))
     banner = page.locator("section.urgency")
     assert banner.is_visible()
     assert banner.get_attribute("data-urgency") in ("self_care", "routine_medical", "urgent", "emergency")
@@ -110,14 +131,24 @@ def test_saddle_numbness_yes_shows_the_emergency_banner_at_once(live_server: str
     page.goto(live_server + "/where?mode=patient")
     page.click("#region-loc_low_back")
     page.click("text=Continue to the questions")
-    assert page.locator('input[name="q"]').get_attribute("value") == "saddle_anesthesia"
-    page.click('button[name="answer"][value="y"]')
+    assert shown(page)[0] == "saddle_anesthesia"
+    advice = page.locator("#stop-saddle_anesthesia")
+    assert not advice.is_visible()
+    page.check('input[name="r.saddle_anesthesia"][value="y"]')
+    assert advice.is_visible()  # the moment it is chosen, before anything is sent
+    assert advice.get_attribute("role") == "alert" and "emergency department" in advice.inner_text()
+    page.check('input[name="r.saddle_anesthesia"][value="n"]')
+    assert not advice.is_visible()
+    page.check('input[name="r.saddle_anesthesia"][value="y"]')
+    with page.expect_navigation():
+        advice.locator("text=See what to do now").click()
     alert = page.get_by_role("alert")
-    assert alert.is_visible()
+    assert "Stop here" in page.locator("h1").inner_text()
     assert "Emergency" in alert.inner_text() and "emergency department" in alert.inner_text()
     box = alert.bounding_box()
-    assert box is not None and box["y"] < 400  # at the top, not below the fold
-    page.click("text=See what to do now")
+    assert box is not None and box["y"] < 500  # at the top, not below the fold
+    assert page.locator('input[name="q"]').count() == 0  # no more questions on the stop page
+    page.click("text=See your result and what to do")
     assert page.locator("section.urgency").get_attribute("data-urgency") == "emergency"
 
 
@@ -141,7 +172,7 @@ def test_keyboard_only_completes_the_same_flow(live_server: str, watched: Any) -
     tab_to(page, 'button[type="submit"]')
     with page.expect_navigation():
         page.keyboard.press("Enter")
-    assert "where=loc_ischial" in page.url and "age=40" in page.url
+    assert "where=loc_ischial" in page.url and "age=40" in page.url and "/safety" in page.url
     asked = answer_until_result(page, yes={"agg_sitting"}, keyboard=True)
     assert asked
     tab_to(page, "li.cause summary")
@@ -149,14 +180,16 @@ def test_keyboard_only_completes_the_same_flow(live_server: str, watched: Any) -
     assert page.locator("li.cause").first.locator("text=What made it more likely").is_visible()
 
 
-def test_back_button_goes_to_the_previous_question(live_server: str, watched: Any) -> None:
+def test_back_button_goes_to_the_previous_screen(live_server: str, watched: Any) -> None:
     page = watched
-    page.goto(live_server + "/question?mode=patient&where=loc_groin")
-    first = page.locator('input[name="q"]').get_attribute("value")
-    page.click('button[name="answer"][value="n"]')
-    assert page.locator('input[name="q"]').get_attribute("value") != first
+    page.goto(live_server + f"/question?mode=patient&where=loc_groin&{SCREENED}")
+    first = shown(page)
+    with page.expect_navigation():
+        page.click(".flow-nav button.primary")  # every question left blank: not sure
+    assert shown(page) and not set(shown(page)) & set(first)
     page.click("text=Back")
-    assert page.locator('input[name="q"]').get_attribute("value") == first
+    assert shown(page) == first
+    assert page.evaluate("() => document.activeElement.id") == "screen-title"  # focus on the new heading
 
 
 @pytest.mark.parametrize("width", [PHONE, DESKTOP], ids=["phone", "desktop"])
@@ -176,6 +209,8 @@ def test_screenshots_and_no_serious_accessibility_violations(live_server: str, b
             page.goto(live_server + path)
             if action == "open-first-cause":
                 page.locator("li.cause summary").first.click()
+            elif action == "say-yes":
+                page.check('input[name="r.saddle_anesthesia"][value="y"]')
             page.screenshot(path=str(SHOTS / f"{name}-{width}.png"), full_page=True)
             page.add_script_tag(path=str(AXE))
             result = page.evaluate(
@@ -212,7 +247,9 @@ def test_the_body_map_works_without_javascript(live_server: str, browser: Any) -
         assert page.locator("details[data-region-list]").get_attribute("open") is not None
         page.check('input[name="where"][value="loc_lateral_hip"]')
         page.click("text=Continue to the questions")
-        page.click('button[name="answer"][value="y"]')
+        assert not page.locator("#stop-saddle_anesthesia").is_visible()  # advice after sending, then
+        page.check('input[name="r.saddle_anesthesia"][value="y"]')
+        page.click(".flow-nav button.primary")
         assert page.locator("section.urgency").get_attribute("data-urgency") == "emergency"
     finally:
         context.close()

@@ -12,7 +12,7 @@ from hipnav.bad_input import BadInput
 from hipnav.engine import parse_case
 from hipnav.knowledge.model import KnowledgeBase
 from hipnav.web.body_map import NOT_DRAWN, VIEWS, BodyMap, body_map, map_findings
-from hipnav.web.forms import FlowState, parse_state, read_answer
+from hipnav.web.forms import FlowState, parse_state, read_screen
 
 
 @pytest.fixture(scope="module")
@@ -112,17 +112,32 @@ def test_unknown_and_empty_parameters_are_ignored(kb: KnowledgeBase, bmap: BodyM
     assert state == FlowState(where=("loc_sij",))
 
 
-@pytest.mark.parametrize("params, ok", [
-    ({}, True), ({"q": "fever", "answer": "y"}, True), ({"q": "fever"}, False),
-    ({"q": "age", "answer": "y"}, False), ({"q": "nope", "answer": "n"}, False),
-    ({"q": "fever", "answer": "yes"}, False),
+@pytest.mark.parametrize("params, answers", [
+    ([], []),
+    ([("q", "fever"), ("answer", "y")], [("fever", "y")]),
+    ([("q", "fever"), ("q", "limp"), ("r.limp", "n")], [("fever", "u"), ("limp", "n")]),
+    ([("q", "fever"), ("r.fever", "y"), ("q", "fever")], [("fever", "y")]),
+    ([("q", "age"), ("answer", "y")], None), ([("q", "nope"), ("answer", "n")], None),
+    ([("q", "fever"), ("answer", "yes")], None), ([("q", "fever"), ("r.fever", "maybe")], None),
 ])
-def test_read_answer(kb: KnowledgeBase, params: dict[str, str], ok: bool) -> None:
-    if ok:
-        read_answer(params, kb)
+def test_a_screen_of_answers_blank_is_not_sure(kb: KnowledgeBase, params: list[tuple[str, str]],
+                                               answers: list[tuple[str, str]] | None) -> None:
+    if answers is not None:
+        assert read_screen(params, kb) == answers
     else:
         with pytest.raises(BadInput):
-            read_answer(params, kb)
+            read_screen(params, kb)
+
+
+def test_back_undoes_one_screen_of_answers(kb: KnowledgeBase, bmap: BodyMap) -> None:
+    state = FlowState(where=("loc_buttock",)).with_screen([("fever", "n"), ("limp", "n")], counted=False)
+    state = state.with_screen([("agg_sitting", "y"), ("agg_walking", "n")]).with_screen([("snapping", "y")])
+    assert parse_state(state.params(), kb, bmap) == state
+    assert state.back().answers == (("fever", "n"), ("limp", "n"), ("agg_sitting", "y"), ("agg_walking", "n"))
+    assert state.back().back().answers == (("fever", "n"), ("limp", "n")) and not state.back().back().screens
+    with pytest.raises(BadInput) as err:
+        parse_state([("a", "fever.n"), ("n", "2")], kb, bmap)
+    assert err.value.field == "n"
 
 
 def test_a_non_string_setting_is_refused_by_the_case_parser(kb: KnowledgeBase) -> None:

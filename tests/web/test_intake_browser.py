@@ -121,6 +121,25 @@ def test_the_intake_step_works_without_javascript(live_server: str, browser: Any
         assert "a=exam_faber.y" in page.url and "where=loc_lateral_hip" in page.url
         assert page.is_checked('input[name="where"][value="loc_lateral_hip"]')
         page.click("text=Continue to the questions")
-        assert page.locator('input[name="q"]').get_attribute("value")
+        assert page.locator("h1").inner_text() == "Does any of these apply to your client?"
+        assert page.locator('input[name="q"]').count() > 1  # the safety questions, on one screen
     finally:
         context.close()
+
+
+@pytest.mark.parametrize(("words", "age", "sex", "place"), [
+    ("34 year old woman, deep pain in my buttock", "34", "female", "loc_buttock"),
+    ("65 year old man with pain on the outside of my hip", "65", "male", "loc_lateral_hip"),
+    ("34F, pain at the back of my thigh", "34", "female", "loc_posterior_thigh"),
+])
+def test_own_words_prefill_age_sex_and_places_for_the_person_to_confirm(live_server: str, watched: Any, words: str,
+                                                                       age: str, sex: str, place: str) -> None:
+    page = watched
+    describe(page, live_server, words)
+    assert page.input_value("#confirm-age") == age
+    assert page.is_checked(f'input[name="sex"][value="{sex}"]')
+    assert page.locator(".about-read mark").first.is_visible()  # the words they came from
+    page.click("text=Use these and continue")
+    assert page.input_value("#field-age") == age  # pre-filled on the body-map page, still editable
+    assert page.is_checked(f'input[name="sex"][value="{sex}"]')
+    assert page.get_attribute(f"#region-{place}", "aria-checked") == "true"

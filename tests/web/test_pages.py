@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -14,6 +15,7 @@ from starlette.testclient import TestClient
 
 from hipnav.assessment import assess
 from hipnav.engine import parse_case
+from hipnav.knowledge import default as default_kb
 from hipnav.knowledge.model import KnowledgeBase
 from hipnav.result import as_builtins, contract
 from hipnav.web.body_map import body_map
@@ -22,15 +24,28 @@ from tests.web.conftest import Elements, hidden_params
 
 RESULT_QS = "mode=patient&where=loc_buttock&where=loc_ischial&age=40&sex=female&a=agg_sitting.y&a=saddle_anesthesia.n"
 PAGES = ["/", "/where?mode=patient", "/where?mode=clinician",
-         "/question?mode=patient&where=loc_buttock", "/question?mode=clinician&where=loc_groin&"
-         + "&".join(f"a={f}.n" for f in ("saddle_anesthesia", "bladder_bowel_dysfunction")),
+         "/safety?mode=patient&where=loc_buttock", "/question?mode=clinician&where=loc_groin&"
+         + "&".join(f"a={f}.n" for f in default_kb().screening),
          f"/result?{RESULT_QS}", f"/result/print?{RESULT_QS}"]
 
 
-def answer(client: TestClient, html: str, value: str) -> tuple[int, str, str]:
-    """Submit a question page's form with one answer button, as a browser without JS does."""
-    r = client.get("/question?" + urlencode([*hidden_params(html), ("answer", value)]), follow_redirects=False)
+def shown(html: str) -> list[str]:
+    """The questions a screen shows (safety or the rest)."""
+    return [v for k, v in hidden_params(html) if k == "q"]
+
+
+def submit(client: TestClient, html: str, choose: Callable[[str], str]) -> tuple[int, str, str]:
+    """Submit a screen's form with ``choose(finding)`` for each question shown, as a browser
+    without JS does (the form's own action: /safety or /question)."""
+    action = next(a["action"] for a in Elements(html).find("form") if a.get("action") in ("/safety", "/question"))
+    params = [*hidden_params(html), *((f"r.{q}", choose(q)) for q in shown(html))]
+    r = client.get(f"{action}?" + urlencode(params), follow_redirects=False)
     return r.status_code, r.text, r.headers.get("location", "")
+
+
+def follow(client: TestClient, status: int, html: str, location: str) -> str:
+    """The page a redirect leads to (or the page itself)."""
+    return client.get(location).text if status == 303 else html
 
 
 def test_landing_says_what_it_is_and_offers_both_ways_in(client: TestClient) -> None:
@@ -72,72 +87,94 @@ def test_a_bad_age_comes_back_to_the_form_with_the_field_named(client: TestClien
     assert "between 0 and 120" in page.all_text()
 
 
-def test_questions_start_with_red_flag_screening(client: TestClient, kb: KnowledgeBase) -> None:
-    r = client.get("/question?mode=patient&where=loc_buttock")
-    page = Elements(r.text)
-    assert page.find("input", name="q", value=kb.screening[0])
-    assert "Safety question 1 of" in page.all_text()
-    assert [b["value"] for b in page.find("button", name="answer")] == ["y", "n", "u"]
+def test_the_body_map_leads_to_the_safety_questions_on_one_screen(client: TestClient, kb: KnowledgeBase) -> None:
+    where = Elements(client.get("/where?mode=patient").text)
+    assert where.find("form", action="/safety")
+    page = client.get("/safety?mode=patient&where=loc_buttock&age=40&sex=female").text
+    questions = shown(page)
+    assert questions[0] == kb.screening[0] and len(questions) > 5  # all at once, most dangerous first
+    assert set(questions) <= set(kb.screening)
+    assert "Do any of these apply to you?" in Elements(page).all_text()
+    for q in questions:  # each with yes / no / not sure
+        assert [r["value"] for r in Elements(page).find("input", name=f"r.{q}")] == ["y", "n", "u"]
 
 
-def test_saddle_numbness_yes_shows_the_emergency_banner_on_the_next_page(client: TestClient) -> None:
-    status, html, _ = answer(client, client.get("/question?mode=patient&where=loc_buttock").text, "y")
+def test_a_yes_on_the_safety_screen_stops_with_advice(client: TestClient) -> None:
+    page = client.get("/safety?mode=patient&where=loc_buttock").text
+    status, html, _ = submit(client, page, lambda q: "y" if q == "saddle_anesthesia" else "n")
     assert status == 200
-    page = Elements(html)
-    banner = page.find("section", role="alert")
+    elements = Elements(html)
+    banner = elements.find("section", role="alert")
     assert banner and banner[0]["data-urgency"] == "emergency"
-    assert html.index('data-urgency="emergency"') < html.index('name="q"')  # before the next question
-    assert "emergency department" in page.all_text()
+    assert "Stop here" in elements.all_text() and "emergency department" in elements.all_text()
+    links = [a["href"] for a in elements.find("a")]
+    assert any(h.startswith("/result?") for h in links) and any(h.startswith("/question?") for h in links)
+    assert not shown(html)  # no more questions on this page
+
+
+def test_the_safety_screen_marks_a_yes_that_alone_needs_help(client: TestClient) -> None:
+    page = Elements(client.get("/safety?mode=patient&where=loc_buttock").text)
+    stop = page.find("input", name="r.saddle_anesthesia", value="y")[0]
+    assert stop.get("data-stop") == "stop-saddle_anesthesia"
+    assert page.find("div", id="stop-saddle_anesthesia", role="alert")
+
+
+def test_questions_wait_for_the_safety_screen(client: TestClient) -> None:
+    r = client.get("/question?mode=patient&where=loc_buttock", follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"].startswith("/safety?")
 
 
 def test_a_whole_assessment_by_plain_forms_ends_on_the_result(client: TestClient, kb: KnowledgeBase) -> None:
-    html = client.get("/question?mode=patient&where=loc_buttock&where=loc_ischial&age=40&sex=female").text
-    asked = []
-    for _ in range(40):
-        q = Elements(html).find("input", name="q")[0]["value"]
-        asked.append(q)
-        status, html, location = answer(client, html, "y" if q in ("agg_sitting", "onset_sudden") else "n")
-        if status == 303:
+    html = client.get("/safety?mode=patient&where=loc_buttock&where=loc_ischial&age=40&sex=female").text
+    screens: list[list[str]] = []
+    for _ in range(20):
+        screens.append(shown(html))
+        status, html, location = submit(client, html, lambda q: "y" if q in ("agg_sitting", "onset_sudden") else "n")
+        if status == 303 and location.startswith("/result?"):
             break
+        html = follow(client, status, html, location)
     else:
         pytest.fail("the questions never ended")
-    assert asked[0] == kb.screening[0]
+    asked = [q for s in screens for q in s]
+    assert set(screens[0]) <= set(kb.screening)
     assert len(asked) == len(set(asked))
-    assert location.startswith("/result?")
-    page = Elements(client.get(location).text)
-    assert page.find("section", **{"data-urgency": "self_care"}) or page.find("section", class_="urgency")
-    causes = page.find("li", class_="cause")
-    assert len(causes) >= 5
+    assert len(screens) <= 12
+    result = client.get(location).text
+    assert 'data-urgency="' in result and "Not checked" not in result  # every safety question answered
+    assert len(Elements(result).find("li", class_="cause")) >= 5
 
 
-def test_back_returns_to_the_previous_question(client: TestClient) -> None:
-    first = client.get("/question?mode=patient&where=loc_buttock").text
-    q1 = Elements(first).find("input", name="q")[0]["value"]
-    _, second, _ = answer(client, first, "n")
+def test_back_returns_to_the_previous_screen(client: TestClient) -> None:
+    safety = client.get("/safety?mode=patient&where=loc_buttock").text
+    first = follow(client, *submit(client, safety, lambda q: "n"))
+    q1 = shown(first)
+    second = follow(client, *submit(client, first, lambda q: "n"))
     back = [a["href"] for a in Elements(second).find("a") if a.get("class") == "button secondary"][0]
-    again = client.get(back).text
-    assert Elements(again).find("input", name="q")[0]["value"] == q1
+    assert shown(client.get(back).text) == q1
+    back = [a["href"] for a in Elements(first).find("a") if a.get("class") == "button secondary"][0]
+    assert back.startswith("/safety?") and shown(client.get(back).text) == shown(safety)
 
 
-def test_dont_know_is_not_asked_again(client: TestClient) -> None:
-    first = client.get("/question?mode=patient&where=loc_buttock").text
-    q1 = Elements(first).find("input", name="q")[0]["value"]
-    _, second, _ = answer(client, first, "u")
-    assert Elements(second).find("input", name="q")[0]["value"] != q1
-    assert ("a", f"{q1}.u") in hidden_params(second)
+def test_not_sure_is_not_asked_again(client: TestClient) -> None:
+    safety = client.get("/safety?mode=patient&where=loc_buttock").text
+    first = follow(client, *submit(client, safety, lambda q: "n"))
+    q1 = shown(first)
+    second = follow(client, *submit(client, first, lambda q: "u"))
+    assert not set(shown(second)) & set(q1)
+    assert all(("a", f"{q}.u") in hidden_params(second) for q in q1)
 
 
 def test_clinician_exam_questions_say_how_the_test_is_done(client: TestClient, kb: KnowledgeBase) -> None:
     qs = "mode=clinician&where=loc_groin&" + "&".join(f"a={f}.n" for f in kb.screening)
     html = client.get(f"/question?{qs}").text
-    for _ in range(15):
-        fid = Elements(html).find("input", name="q")[0]["value"]
-        if kb.findings[fid].is_exam:
+    for _ in range(10):
+        exams = [f for f in shown(html) if kb.findings[f].is_exam]
+        if exams:
             text = Elements(html).all_text()
-            assert "How it is done:" in text and (kb.findings[fid].how or "")[:30] in text
+            assert "How it is done:" in text and (kb.findings[exams[0]].how or "")[:30] in text
             assert "Positive" in text and "Not tested" in text
             return
-        status, html, _ = answer(client, html, "n")
+        status, html, _ = submit(client, html, lambda q: "n")
         assert status == 200
     pytest.fail("no examination test was asked in clinician mode")
 
@@ -250,10 +287,20 @@ def test_less_likely_causes_are_listed_and_their_reasons_are_one_link_away(clien
     assert len(everything.find("li", class_="cause")) == len(kb.conditions)
 
 
-def test_result_page_flags_unanswered_safety_questions(client: TestClient) -> None:
-    assert "safety questions are not answered yet" in client.get("/result?where=loc_groin").text
+def test_no_safe_verdict_while_safety_questions_are_unanswered(client: TestClient, kb: KnowledgeBase) -> None:
+    page = Elements(client.get("/result?where=loc_groin").text)
+    banner = page.find("section", class_="urgency urgency-self_care")
+    text = page.all_text()
+    assert banner and "Not checked yet" in text and "Safe to look after it yourself" not in text
+    assert kb.findings["saddle_anesthesia"].text in text  # says what could not be checked
+    assert any(a["href"].startswith("/safety?") for a in page.find("a"))
+    steps = page.find("li", class_="todo") + page.find("li", class_="done")
+    assert "(not finished)" in text and steps  # the progress does not claim the safety step done
     html = client.get(f"/result?{RESULT_QS}").text
-    assert "not answered yet" in html  # only two of the safety questions were answered
+    assert "Not checked" in html  # only one of the safety questions was answered
+    answered = "&".join(f"a={f}.n" for f in kb.screening)
+    done = Elements(client.get(f"/result?where=loc_groin&age=40&sex=female&{answered}").text).all_text()
+    assert "Not checked" not in done and "(not finished)" not in done
 
 
 def test_result_page_names_the_serious_causes_to_rule_out_before_the_causes(client: TestClient,

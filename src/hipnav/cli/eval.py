@@ -19,6 +19,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("eval", help="score hipnav on vignettes with expected answers (JSON Lines)")
     p.add_argument("files", nargs="+", metavar="file",
                    help="vignettes: one {case, expected} object a line (several files are one set)")
+    p.add_argument("--simulate-flow", action="store_true",
+                   help="play the question flow through on each case: screens to a result, top-3 against "
+                   "asking everything, the stopping threshold cross-validated (each file also scored alone)")
     p.add_argument("--json", action="store_true", help="print the scorecard as JSON")
     p.add_argument("--show-misses", action="store_true", help="list every case not ranked or triaged right")
     p.add_argument("--cv", type=int, metavar="K", help="fit the urgency thresholds (and measure evidence "
@@ -29,6 +32,10 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.simulate_flow:
+        from hipnav.cli.eval_flow import run as simulate
+
+        return simulate(args)
     from hipnav.assessment import assess, default_model
     from hipnav.bad_input import BadInput
     from hipnav.cli.caseio import iter_raw_cases, read_text

@@ -4,6 +4,7 @@ probability bars, the reasons for and against each, and the sources behind every
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Sequence
 
 from hipnav.engine import Question
 from hipnav.result import Result
@@ -20,13 +21,25 @@ def _bar(p: float) -> str:
     return "█" * filled + "·" * (BAR_WIDTH - filled)
 
 
-def render(result: Result, next_question: Question | None = None, width: int = 88) -> str:
+#: The urgency line while safety questions are open and nothing else calls for care.
+NOT_CHECKED = ("NOT CHECKED: some warning signs were not asked about, so we cannot say it is safe to look "
+               "after it yourself. If any of these applies to you, or you are not sure, see a doctor or a "
+               "physiotherapist:")
+
+
+def render(result: Result, next_question: Question | None = None, width: int = 88,
+           unchecked: Sequence[str] = (), lowest: str = "self_care") -> str:
     """The report of ``result`` (its explained causes are the ones shown), and the question
-    that would help most next."""
+    that would help most next. ``unchecked`` names the safety questions that could not be
+    checked: at the ``lowest`` urgency they replace its verdict (never "safe" unasked)."""
     lines: list[str] = []
     title = f"hipnav assessment{f' of {result.id}' if result.id else ''}"
     lines += [title, "=" * len(title), ""]
-    lines.append(f"URGENCY: {result.urgency.replace('_', ' ').upper()}: {result.urgency_means}")
+    if unchecked and result.urgency == lowest:
+        lines += textwrap.wrap(NOT_CHECKED, width)
+        lines += [f"  - {text}" for text in unchecked]
+    else:
+        lines.append(f"URGENCY: {result.urgency.replace('_', ' ').upper()}: {result.urgency_means}")
     for flag in result.red_flags:
         lines += textwrap.wrap(f"RED FLAG ({flag.urgency.replace('_', ' ')}): {flag.message}",
                                width, initial_indent="  ! ", subsequent_indent="    ")

@@ -16,6 +16,7 @@ import numpy as np
 from hipnav.engine.case import Case
 from hipnav.engine.model import CompiledModel, FloatArray, StateKey, compiled
 from hipnav.engine.posterior import encode, evidence_groups, logits
+from hipnav.knowledge.asked_when import not_asked, question_text
 from hipnav.knowledge.model import KnowledgeBase
 
 #: Assumed share of people without a condition who answer "yes" to a question, where the
@@ -111,6 +112,7 @@ def information_gain(model: CompiledModel, case: Case, question_set: str = PATIE
     """
     t = model.kb.derived(question_tables)[question_set]
     values = case.values()
+    skip = skip | not_asked(model.kb, values)
     unasked = np.array([f not in values and f not in skip for f in t.findings])
     if not unasked.any():
         return {}
@@ -149,9 +151,11 @@ def information_gain(model: CompiledModel, case: Case, question_set: str = PATIE
 def screening_questions(model: CompiledModel, case: Case, question_set: str = PATIENT,
                         skip: frozenset[str] = frozenset()) -> list[str]:
     """Red-flag screening questions still worth asking: each names a finding of a red-flag
-    rule that is still undecided (neither fired nor ruled out) for this case."""
+    rule that is still undecided (neither fired nor ruled out) for this case, and applies to
+    the person (``asked_when.yaml``)."""
     kb = model.kb
     values = case.values()
+    skip = skip | not_asked(kb, values)
     allowed = set(askable(model, question_set))
     open_rules = [rf for rf in kb.red_flags.values() if rf.when.evaluate(values) is None]
     open_findings = set().union(*(rf.when.findings() for rf in open_rules)) if open_rules else set()
@@ -168,13 +172,12 @@ def next_question(model: CompiledModel, case: Case, question_set: str = PATIENT,
     kb = model.kb
     screening = screening_questions(model, case, question_set, skip)
     if screening:
-        f = kb.findings[screening[0]]
-        return Question(f.id, f.question, "red-flag screening", 0.0)
+        first = screening[0]
+        return Question(first, question_text(kb, first, case.values()), "red-flag screening", 0.0)
     gains = information_gain(model, case, question_set, skip)
     if not gains:
         return None
     best = max(gains, key=lambda k: gains[k])
     if gains[best] < MIN_GAIN_BITS:
         return None
-    f = kb.findings[best]
-    return Question(f.id, f.question, "most informative", gains[best])
+    return Question(best, question_text(kb, best, case.values()), "most informative", gains[best])

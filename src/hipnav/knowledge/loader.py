@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from hipnav.knowledge import derivation
+from hipnav.knowledge.asked_when import read_asked_when
 from hipnav.knowledge.conditions import condition_entry, consulter_rates
 from hipnav.knowledge.model import (
     Band,
@@ -351,6 +352,7 @@ def load(root: Path | str | None = None) -> KnowledgeBase:
     for fid in screening:
         if fid not in findings or findings[fid].type != "bool":
             problems.add("screening.yaml", f"'{fid}' is not a yes/no finding")
+    asked_when = read_asked_when(root, findings, problems)
 
     if problems.items:
         raise KnowledgeError(problems.items)
@@ -367,7 +369,7 @@ def load(root: Path | str | None = None) -> KnowledgeBase:
         default_setting=default_setting, urgency_levels=levels,
         findings=findings, conditions=conditions, families=families, clusters=clusters,
         red_flags=red_flags, triage=policy, references=references,
-        screening=screening, age_mix=age_mix, age_mix_provenance=age_mix_provenance,
+        screening=screening, asked_when=asked_when, age_mix=age_mix, age_mix_provenance=age_mix_provenance,
         consulters=consulters, coexistence=coexistence, base_rates={default_setting: rates},
     )
 

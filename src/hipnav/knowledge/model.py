@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, TypeVar
 from hipnav.knowledge.predicate import Predicate
 
 if TYPE_CHECKING:
+    from hipnav.knowledge.asked_when import AskedWhen
     from hipnav.knowledge.policy import TriagePolicy
 
 GRADES = ("A", "B", "C", "D")
@@ -53,7 +54,6 @@ class Reference:
 @dataclass(frozen=True)
 class Provenance:
     """Where a figure comes from: a published source, or an expert estimate with its reason."""
-
     grade: str
     source: str | None = None
     estimate: str | None = None
@@ -70,7 +70,6 @@ class Provenance:
 @dataclass(frozen=True)
 class Band:
     """A half-open (or closed, as written) interval of a numeric finding."""
-
     id: str
     gte: float | None = None
     gt: float | None = None
@@ -156,7 +155,6 @@ class Finding:
 class Figure:
     """A published proportion, kept beside the one used (``also:``): the same pair reported by
     another study, so that a reader sees the spread and a later review can switch."""
-
     proportions: dict[str, float]
     provenance: Provenance
     n: int | None = None
@@ -206,7 +204,6 @@ class BaseRate:
     """How often each state of a finding occurs among a setting's consulters: the published
     rate where ``consulters/`` has one, else the mixture; ``mixture`` is always the
     conditions' own frequencies mixed over the setting's case mix (kb check compares them)."""
-
     rate: dict[str, float]
     mixture: dict[str, float] | None
     sourced: ConsulterRate | None = None
@@ -330,6 +327,7 @@ class KnowledgeBase:
     triage: TriagePolicy  # (hipnav.knowledge.policy)
     references: dict[str, Reference]
     screening: tuple[str, ...] = ()  # red-flag screening questions, asked first, in order
+    asked_when: dict[str, AskedWhen] = field(default_factory=dict)  # when a question applies
     # Each setting's consulters by age band (meta.yaml), with the reason for the figures.
     age_mix: dict[str, dict[str, float]] = field(default_factory=dict)
     age_mix_provenance: dict[str, Provenance] = field(default_factory=dict)

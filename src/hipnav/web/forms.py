@@ -13,13 +13,18 @@ Query parameters (all optional):
 - ``where``: a ticked body-map choice, repeated (``where=loc_buttock&where=loc_sij``);
 - ``age``, ``sex``, ``setting``: the case's own fields;
 - ``<finding id>=<number>`` for a numeric finding (``duration_weeks=10``);
-- ``a``: an answer, repeated, in the order given: ``<finding id>.<y|n|u>`` (``u``: don't know).
+- ``a``: an answer, repeated, in the order given: ``<finding id>.<y|n|u>`` (``u``: don't know);
+- ``n``: how many answers each screen of questions after the safety screen gave, repeated in
+  order (so that "Back" undoes one screen, and the flow knows how many it has shown).
+
+A screen of questions submits ``q`` (each question shown, repeated) and ``r.<finding id>``
+(``y``, ``n`` or ``u``; a question left blank is "not sure").
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from urllib.parse import urlencode
 
@@ -34,6 +39,8 @@ ANSWERS = {"y": True, "n": False, "u": None}
 MAX_ANSWERS = 200
 MAX_PARAMS = 400
 MAX_VALUE_CHARS = 200
+#: More questions than any one screen shows (the safety screen included).
+MAX_PER_SCREEN = 40
 
 
 #: ``code`` of a refused query or form parameter.
@@ -53,6 +60,7 @@ class FlowState:
     sex: str | None = None
     setting: str | None = None
     numbers: tuple[tuple[str, float], ...] = ()
+    screens: tuple[int, ...] = ()  # answers given on each question screen after the safety one
 
     @property
     def question_set(self) -> str:
@@ -70,9 +78,23 @@ class FlowState:
         kept = tuple(pair for pair in self.answers if pair[0] != finding)
         return replace(self, answers=(*kept, (finding, answer)))
 
+    def with_screen(self, answers: Sequence[tuple[str, str]], counted: bool = True) -> FlowState:
+        """Record a screen's answers (``counted``: a screen of questions after the safety one)."""
+        state = self
+        for finding, answer in answers:
+            state = state.with_answer(finding, answer)
+        return replace(state, screens=(*self.screens, len(answers))) if counted and answers else state
+
     def back(self) -> FlowState:
-        """The state before the last answer (the "Back" button)."""
-        return replace(self, answers=self.answers[:-1])
+        """The state before the last screen of questions (the "Back" button)."""
+        if not self.screens:
+            return replace(self, answers=self.answers[:-1])
+        keep = len(self.answers) - self.screens[-1]
+        return replace(self, answers=self.answers[:max(keep, 0)], screens=self.screens[:-1])
+
+    def without(self, findings: frozenset[str]) -> FlowState:
+        """The state with these questions unanswered (back to the safety screen)."""
+        return replace(self, answers=tuple(p for p in self.answers if p[0] not in findings), screens=())
 
     def raw_case(self, bmap: BodyMap) -> dict[str, object]:
         """A case in the shared format, for :func:`hipnav.engine.parse_case`."""
@@ -102,6 +124,7 @@ class FlowState:
             out.append(("setting", self.setting))
         out += [(fid, f"{v:g}") for fid, v in self.numbers]
         out += [("a", f"{fid}.{a}") for fid, a in self.answers]
+        out += [("n", str(k)) for k in self.screens]
         return out
 
     def query(self) -> str:
@@ -134,6 +157,7 @@ def parse_state(params: Sequence[tuple[str, str]], kb: KnowledgeBase, bmap: Body
     age: float | None = None
     sex: str | None = None
     setting: str | None = None
+    screens: list[int] = []
     choices = set(bmap.choices)
     for key, value in params:
         if len(value) > MAX_VALUE_CHARS:
@@ -158,6 +182,10 @@ def parse_state(params: Sequence[tuple[str, str]], kb: KnowledgeBase, bmap: Body
             if any(fid == f for f, _ in answers):
                 raise _refuse("a", f"answers {fid} twice")
             answers.append((fid, answer))
+        elif key == "n":
+            if not value.isdigit() or not 0 < int(value) <= MAX_PER_SCREEN:
+                raise _refuse("n", f"must be a whole number from 1 to {MAX_PER_SCREEN}")
+            screens.append(int(value))
         elif key == "age":
             age = _number("age", value)
         elif key == "sex":
@@ -168,7 +196,10 @@ def parse_state(params: Sequence[tuple[str, str]], kb: KnowledgeBase, bmap: Body
             numbers[key] = _number(key, value)
     if len(answers) > MAX_ANSWERS:
         raise _refuse("a", "has too many answers")
-    state = FlowState(mode, tuple(where), tuple(answers), age, sex, setting, tuple(numbers.items()))
+    if sum(screens) > len(answers):
+        raise _refuse("n", "counts more answers than there are")
+    state = FlowState(mode, tuple(where), tuple(answers), age, sex, setting, tuple(numbers.items()),
+                      tuple(screens))
     try:  # the values themselves (age, sex, setting, each number's range) as every case's are
         parse_case(state.raw_case(bmap), kb)
     except BadInput as exc:  # named by its parameter: ``findings.duration_weeks`` is ``duration_weeks``
@@ -176,14 +207,25 @@ def parse_state(params: Sequence[tuple[str, str]], kb: KnowledgeBase, bmap: Body
     return state
 
 
-def read_answer(params: Mapping[str, str], kb: KnowledgeBase) -> tuple[str, str] | None:
-    """The answer a question page just submitted (``q`` and ``answer``), if any."""
-    q, answer = params.get("q", "").strip(), params.get("answer", "").strip()
-    if not q and not answer:
-        return None
-    finding = kb.findings.get(q)
-    if finding is None or finding.type != "bool":
-        raise _refuse("q", "is not a yes/no question")
-    if answer not in ANSWERS:
-        raise _refuse("answer", "must be y, n or u")
-    return q, answer
+def read_screen(params: Sequence[tuple[str, str]], kb: KnowledgeBase) -> list[tuple[str, str]]:
+    """The answers a screen of questions just submitted: each question shown (``q``, repeated)
+    with its ``r.<id>`` choice, "not sure" (``u``) when none was chosen. A single question
+    may also come as ``q`` with ``answer``."""
+    shown = [v.strip() for k, v in params if k == "q" and v.strip()]
+    chosen = {k[2:]: v.strip() for k, v in params if k.startswith("r.")}
+    single = next((v.strip() for k, v in params if k == "answer"), None)
+    if len(shown) > MAX_PER_SCREEN:
+        raise _refuse("q", "names too many questions")
+    if single is not None and len(shown) == 1:
+        chosen = {shown[0]: single}
+    out: list[tuple[str, str]] = []
+    for fid in shown:
+        finding = kb.findings.get(fid)
+        if finding is None or finding.type != "bool":
+            raise _refuse("q", "is not a yes/no question")
+        answer = chosen.get(fid) or "u"
+        if answer not in ANSWERS:
+            raise _refuse("answer" if single is not None else f"r.{fid}", "must be y, n or u")
+        if all(fid != f for f, _ in out):
+            out.append((fid, answer))
+    return out

@@ -21,6 +21,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from hipnav.bad_input import BadInput
+from hipnav.intake.profile import profile_of
 from hipnav.web.confirm import CHOICE_PREFIX, confirmation, quotes, read_choices, with_choices
 from hipnav.web.forms import FlowState, parse_state
 from hipnav.web.intake import PAGE_MAX_CHARS, read_text, text_problem, too_long
@@ -79,11 +80,19 @@ class IntakePages:
             page.headers["retry-after"] = str(busy.retry_after)
             return page
         items, asides = confirmation(extraction, text, self.site.kb, self.site.body_map)
+        # Age and sex as the one reader of the basics reads them (issue 13: offered for the
+        # person to confirm; what they set already wins)
+        profile = profile_of(extraction)
+        about = {"age": state.age if state.age is not None else profile.age,
+                 "sex": state.sex or profile.sex}
+        basics = sorted({(s.start, s.end) for name in ("age", "sex") for s in profile.evidence(name)})
+        said = quotes(text, basics, limit=1) if basics else ()
         ranges = [(s.start, s.end) for s in extraction.spans if s.used]
         whole = quotes(text, ranges, context=len(text), limit=1) if ranges else ()
         return self.site.render(
             request, "confirm.html", state=state, items=items, asides=asides, text=text,
-            whole=whole[0] if whole else None, hidden_numbers=[i.field for i in items if i.is_number],
+            whole=whole[0] if whole else None,
+            hidden_numbers=[i.field for i in items if i.is_number] + ["age", "sex"], about=about, said=said,
             choice_prefix=CHOICE_PREFIX, step="describe")
 
     async def confirm(self, request: Request) -> Response:

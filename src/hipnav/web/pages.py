@@ -18,12 +18,12 @@ from starlette.routing import Route
 
 from hipnav.assessment import Assessment, assess
 from hipnav.bad_input import BadInput
-from hipnav.engine import next_question, parse_case
-from hipnav.engine.next_question import screening_questions
+from hipnav.engine import parse_case
+from hipnav.flow import MAX_SCREENS, next_screen, safety_screen, stops, unchecked
 from hipnav.result import describe, encode
 from hipnav.web.api import explain_count
 from hipnav.web.errors import on_bad_input
-from hipnav.web.forms import FlowState, parse_state, read_answer
+from hipnav.web.forms import FlowState, parse_state, read_screen
 from hipnav.web.result_view import (
     helpful_questions,
     provider_summary,
@@ -33,9 +33,6 @@ from hipnav.web.result_view import (
 )
 from hipnav.web.site import Site
 
-#: At most this many answers (the command-line interview's limit too); the engine usually
-#: stops well before, when no question is expected to change the picture.
-MAX_QUESTIONS = 30
 #: Causes shown open on the result page; the rest are one click away.
 TOP_CAUSES = 6
 #: Fields of the "about you" part of the body-map page: errors there are shown on that form.
@@ -50,6 +47,7 @@ class Pages:
         return [
             Route("/", self.landing, methods=["GET"]),
             Route("/where", self.where, methods=["GET"]),
+            Route("/safety", self.safety, methods=["GET"]),
             Route("/question", self.question, methods=["GET"]),
             Route("/result", self.result, methods=["GET"]),
             Route("/result.json", self.result_json, methods=["GET"]),
@@ -105,33 +103,55 @@ class Pages:
     async def where(self, request: Request) -> Response:
         return self.where_page(request, self._state(request))
 
-    async def question(self, request: Request) -> Response:
-        """Apply the answer just given, then show the next question or go to the result."""
-        kb = self.site.kb
+    def _read(self, request: Request) -> tuple[FlowState, list[tuple[str, str]]]:
+        params = request.query_params.multi_items()
+        return self._state(request), read_screen(params, self.site.kb)
+
+    async def safety(self, request: Request) -> Response:
+        """The safety questions on one screen; once answered, a stop with advice if an answer
+        raised an emergency or urgent warning sign, else on to the questions."""
         try:
-            state = self._state(request)
-            answer = read_answer(request.query_params, kb)
+            state, answers = self._read(request)
         except BadInput as exc:
             return await self.correct_form(request, request.query_params.multi_items(), exc)
-        if answer is not None:
-            state = state.with_answer(*answer)
+        submitted = request.query_params.get("screen") == "safety"
+        state = state.with_screen(answers, counted=False)
         result = self._assess(state)
-        model = self.site.model
-        q = None
-        if len(state.answers) < MAX_QUESTIONS:
-            q = next_question(model, result.case, state.question_set, state.skipped())
-        if q is None:
+        kb = self.site.kb
+        if submitted:
+            if stops(result):
+                return self.site.render(request, "stop.html", state=state,
+                                        urgency=urgency_view(describe(result, None), kb), step="safety")
+            return RedirectResponse(f"/question?{state.query()}", status_code=303)
+        screen = safety_screen(result, state.question_set, state.skipped())
+        if not screen:
+            return RedirectResponse(f"/question?{state.query()}", status_code=303)
+        view = urgency_view(describe(result, None), kb)
+        return self.site.render(request, "safety.html", state=state, screen=screen, kb_findings=kb.findings,
+                                urgency=view if view.red_flags else None, step="safety")
+
+    async def question(self, request: Request) -> Response:
+        """Apply the screen of answers just given, then show the next screen (the safety
+        questions first, if any is still open) or go to the result."""
+        kb = self.site.kb
+        try:
+            state, answers = self._read(request)
+        except BadInput as exc:
+            return await self.correct_form(request, request.query_params.multi_items(), exc)
+        state = state.with_screen(answers)
+        result = self._assess(state)
+        if safety_screen(result, state.question_set, state.skipped()):
+            return RedirectResponse(f"/safety?{state.query()}", status_code=303)
+        shown = next_screen(result, state.question_set, state.skipped(), len(state.screens))
+        if not shown:
             return RedirectResponse(f"/result?{state.query()}", status_code=303)
-        screening_done = sum(1 for f, _ in state.answers if f in kb.screening)
-        screening_left = len(screening_questions(model, result.case, state.question_set, state.skipped()))
-        finding = kb.findings[q.finding]
+        back = (f"/question?{state.back().query()}" if state.screens
+                else f"/safety?{state.without(frozenset(kb.screening)).query()}")
         return self.site.render(
-            request, "question.html", state=state, question=q, finding=finding,
-            safety=q.reason == "red-flag screening", screening_done=screening_done,
-            screening_total=screening_done + screening_left, answered=len(state.answers),
-            max_questions=MAX_QUESTIONS, urgency=urgency_view(describe(result, None), kb),
-            back=state.back() if state.answers
-            else None, step="safety" if q.reason == "red-flag screening" else "questions")
+            request, "question.html", state=state, questions=shown,
+            findings=[kb.findings[q.finding] for q in shown], screen_number=len(state.screens) + 1,
+            max_screens=MAX_SCREENS, urgency=urgency_view(describe(result, None), kb), back=back,
+            step="questions")
 
     def _result_context(self, state: FlowState, assessment: Assessment, printable: bool,
                         explain_all: bool = False) -> dict[str, Any]:
@@ -143,17 +163,17 @@ class Pages:
         shown = causes if explain_all else causes[:TOP_CAUSES]
         refs = references(shown)
         questions = helpful_questions(assessment, state.question_set, state.skipped())
+        open_safety = unchecked(assessment, state.question_set)
         return {
-            "state": state, "urgency": urgency_view(result, kb), "causes": causes[:TOP_CAUSES],
-            "rule_out": rule_out_view(result, kb),
+            "state": state, "urgency": urgency_view(result, kb, [kb.findings[f].text for f in open_safety]),
+            "causes": causes[:TOP_CAUSES], "rule_out": rule_out_view(result, kb),
             "more_causes": shown[TOP_CAUSES:], "more_ranked": causes[TOP_CAUSES:], "references": refs,
             "ref_numbers": {s.reference: i for i, s in enumerate(refs, start=1)},
             "questions": questions,
             "summary": provider_summary(result, assessment.case, kb, self.site.body_map, state.skipped()),
             # helpful_questions lists a question exactly when next_question would ask one.
-            "can_continue": len(state.answers) < MAX_QUESTIONS and bool(questions),
-            "safety_open": len(screening_questions(assessment.model, assessment.case, state.question_set,
-                                                   state.skipped())),
+            "can_continue": bool(questions) and len(state.screens) < MAX_SCREENS,
+            "safety_open": len(open_safety),
             "setting_name": kb.settings[assessment.case.setting or kb.default_setting],
             "printable": printable,
             "explain_all": explain_all,
@@ -161,7 +181,9 @@ class Pages:
         }
 
     async def result(self, request: Request) -> Response:
-        state = self._state(request)
+        """The result; a screen of questions sent with "Finish now" counts its answers."""
+        state, answers = self._read(request)
+        state = state.with_screen(answers)
         result = self._assess(state)
         context = self._result_context(state, result, False, request.query_params.get("explain") == "all")
         return self.site.render(request, "result.html", **context)

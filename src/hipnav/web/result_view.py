@@ -13,7 +13,9 @@ from dataclasses import dataclass
 
 from hipnav.assessment import Assessment
 from hipnav.engine import Case, information_gain
-from hipnav.engine.next_question import MIN_GAIN_BITS, screening_questions
+from hipnav.engine.next_question import screening_questions
+from hipnav.flow import STOP_GAIN_BITS
+from hipnav.knowledge.asked_when import question_text
 from hipnav.knowledge.model import KnowledgeBase
 from hipnav.result import Cause, RedFlag, Result, Source
 from hipnav.web.body_map import BodyMap
@@ -48,14 +50,23 @@ class UrgencyView:
     means: str  # what to do and how soon (the knowledge base's own words)
     red_flags: list[RedFlag]
     because: tuple[str, ...]  # possible causes that set the level, when no red flag did
+    unchecked: tuple[str, ...] = ()  # safety questions that could not be checked
 
     @property
     def alarming(self) -> bool:
         return self.level in ("emergency", "urgent")
 
 
-def urgency_view(result: Result, kb: KnowledgeBase) -> UrgencyView:
-    """The banner of a result described with every cause (``describe(assessment, None)``)."""
+#: The banner's words while safety questions are open and nothing else calls for care: never
+#: "safe" before the warning signs have been asked about (issue 13).
+UNCHECKED_TITLE = "Not checked yet: some warning signs were not asked about"
+UNCHECKED_MEANS = ("We cannot say it is safe to look after it yourself until these are answered. If any of "
+                   "them applies to you, or you are not sure, see a doctor or a physiotherapist")
+
+
+def urgency_view(result: Result, kb: KnowledgeBase, unchecked: Sequence[str] = ()) -> UrgencyView:
+    """The banner of a result described with every cause (``describe(assessment, None)``);
+    ``unchecked`` names the safety questions that could not be checked."""
     level = result.urgency
     because: tuple[str, ...] = ()
     if not result.red_flags and level != kb.urgency_levels[-1].id:
@@ -63,7 +74,10 @@ def urgency_view(result: Result, kb: KnowledgeBase) -> UrgencyView:
         because = tuple(f"{c.plain_name} ({percent(c.p)})" for c in result.explanations or ()
                         if kb.urgency_rank(c.typical_urgency) >= rank and c.p >= 0.01)[:3]
     title = LEVEL_TITLES.get(level, level.replace("_", " ").capitalize())
-    return UrgencyView(level, title, result.urgency_means, result.red_flags, because)
+    if unchecked and level == kb.urgency_levels[-1].id:
+        return UrgencyView(level, UNCHECKED_TITLE, UNCHECKED_MEANS, result.red_flags, because,
+                           tuple(unchecked))
+    return UrgencyView(level, title, result.urgency_means, result.red_flags, because, tuple(unchecked))
 
 
 @dataclass(frozen=True)
@@ -96,9 +110,10 @@ def helpful_questions(result: Assessment, question_set: str, skip: frozenset[str
     ids = [(f, True) for f in screening_questions(model, case, question_set, skip)[:n]]
     if len(ids) < n:
         gains = information_gain(model, case, question_set, skip)
-        best = sorted((g, f) for f, g in gains.items() if g >= MIN_GAIN_BITS and f not in dict(ids))
+        best = sorted((g, f) for f, g in gains.items() if g >= STOP_GAIN_BITS and f not in dict(ids))
         ids += [(f, False) for _, f in reversed(best[-(n - len(ids)):])]
-    return tuple(QuestionView(f, kb.findings[f].question, kb.findings[f].how, s) for f, s in ids)
+    values = case.values()
+    return tuple(QuestionView(f, question_text(kb, f, values), kb.findings[f].how, s) for f, s in ids)
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,10 @@
    - Body map: each drawn region becomes a keyboard-operable checkbox (Tab to it, Space or
      Enter to toggle) named for screen readers, kept in step with the list of checkboxes
      that the form actually submits.
-   - Printable page: a Print button. */
+   - Printable page: a Print button.
+   - Screens of questions: focus goes to the new screen's heading, so that a screen reader
+     reads it and the keyboard starts there; on the safety screen, a "yes" that alone is a
+     warning sign shows its advice at once. */
 (function () {
   "use strict";
 
@@ -72,7 +75,23 @@
     sync();
   }
 
+  function initStops(form) {
+    function update() {
+      form.querySelectorAll("input[data-stop]").forEach(function (radio) {
+        var box = document.getElementById(radio.getAttribute("data-stop"));
+        if (box) { box.hidden = !radio.checked; }
+      });
+    }
+    form.addEventListener("change", update);
+    update();
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    var heading = document.querySelector("[data-focus]");
+    if (heading) { heading.focus(); }
+    document.querySelectorAll("form").forEach(function (form) {
+      if (form.querySelector("input[data-stop]")) { initStops(form); }
+    });
     document.querySelectorAll("[data-body-map]").forEach(initBodyMap);
     document.querySelectorAll("[data-print]").forEach(function (button) {
       button.hidden = false;

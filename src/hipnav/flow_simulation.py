@@ -1,0 +1,186 @@
+"""The conversation (:mod:`hipnav.flow`) played through on cases with known answers
+(``hipnav eval --simulate-flow``): how many screens it takes to a result, and whether the
+right cause is still among the first three, against asking everything.
+
+The simulated person answers every question from the case: yes or no where the case states
+it, "not sure" where it does not. Screens are counted as a person meets them: the body map
+with age, sex, how long and how bad (one), the safety screen (one, when there is one), then
+one screen per question. The free-text step is not simulated (it is optional).
+
+"Asking everything" is the same body map with every question of the question set answered
+from the case: the most that the conversation could learn from this person.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from hipnav.assessment import Assessment, assess
+from hipnav.engine import CompiledModel, parse_case
+from hipnav.engine.case import Case
+from hipnav.engine.next_question import askable
+from hipnav.flow import MAX_SCREENS, PER_SCREEN, STOP_GAIN_BITS, next_screen, safety_screen, stops
+from hipnav.web.body_map import body_map, map_findings
+
+
+@dataclass(frozen=True)
+class Played:
+    """One case played through."""
+
+    case_id: str | None
+    screens: int
+    questions: int  # asked after the safety screen
+    stopped: bool  # the safety screen stopped it with advice
+    top3: bool  # the primary diagnosis among the first three at the end
+    top3_everything: bool  # ... when every question is asked
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A stopping rule: at most ``max_screens`` after the safety screen, of at most
+    ``per_screen`` questions, and none expected to gain less than ``stop_gain_bits``."""
+
+    max_screens: int = MAX_SCREENS
+    per_screen: int = PER_SCREEN
+    stop_gain_bits: float = STOP_GAIN_BITS
+    #: After a red flag stops the conversation, the person goes on answering (the stop
+    #: page offers it); else the result is the one at the stop.
+    go_on_after_stop: bool = False
+
+
+def _first_screen(case: Case, model: CompiledModel, question_set: str) -> dict[str, object]:
+    """What the body-map screen learns: ticked places (the others then "no"), the numbers a
+    person can give (an examiner's too, in the clinician's set), age and sex."""
+    kb = model.kb
+    bmap = body_map(kb)
+    ticked = [f for f in bmap.choices if case.findings.get(f) is True]
+    findings: dict[str, object] = dict(map_findings(bmap, ticked))
+    for fid, value in case.findings.items():
+        f = kb.findings[fid]
+        if f.type == "number" and (question_set == "clinician" or not f.is_exam):
+            findings[fid] = value
+    raw: dict[str, object] = {"format": "hipnav-case/1", "id": case.id, "findings": findings}
+    for key in ("age", "sex", "setting"):
+        if getattr(case, key) is not None:
+            raw[key] = getattr(case, key)
+    return raw
+
+
+def _with(raw: dict[str, object], answers: dict[str, bool], model: CompiledModel) -> Assessment:
+    findings = {**raw["findings"], **answers}  # type: ignore[dict-item]
+    return assess(parse_case({**raw, "findings": findings}, model.kb), model)
+
+
+def play(case: Case, primary: str, model: CompiledModel, question_set: str = "patient",
+         rule: Rule = Rule()) -> Played:
+    """One case through the conversation, and through asking everything."""
+    raw = _first_screen(case, model, question_set)
+    answers: dict[str, bool] = {}
+    skip: set[str] = set()
+
+    def answer(fid: str) -> None:
+        value = case.findings.get(fid)
+        if isinstance(value, bool):
+            answers[fid] = value
+        else:
+            skip.add(fid)
+
+    screens = 1
+    result = _with(raw, answers, model)
+    screen = safety_screen(result, question_set, frozenset(skip))
+    if screen:
+        screens += 1
+        for s in screen:
+            answer(s.finding)
+        result = _with(raw, answers, model)
+    stopped = bool(stops(result))
+    first, asked = screens, 0
+    while not stopped or rule.go_on_after_stop:
+        shown = next_screen(result, question_set, frozenset(skip), screens - first, rule.max_screens,
+                            rule.per_screen, rule.stop_gain_bits)
+        if not shown:
+            break
+        for q in shown:
+            answer(q.finding)
+        asked += len(shown)
+        screens += 1
+        result = _with(raw, answers, model)
+    everything = {f: v for f in askable(model, question_set)
+                  if isinstance(v := case.findings.get(f), bool)}
+    full = _with(raw, everything, model)
+    return Played(case.id, screens, asked, stopped, _top3(result, primary), _top3(full, primary))
+
+
+def _top3(result: Assessment, primary: str) -> bool:
+    return primary in [d.condition for d in result.top(3)]
+
+
+def summary(played: Sequence[Played]) -> dict[str, float | int]:
+    """Median and 90th percentile of screens, top-3 of the conversation and of asking everything."""
+    n = len(played)
+    screens = sorted(p.screens for p in played)
+    return {
+        "cases": n,
+        "screens_median": statistics.median(screens),
+        "screens_p90": _percentile(screens, 0.9),
+        "screens_max": screens[-1],
+        "stopped_by_safety": sum(p.stopped for p in played),
+        "top3": round(sum(p.top3 for p in played) / n, 3),
+        "top3_everything": round(sum(p.top3_everything for p in played) / n, 3),
+    }
+
+
+def _percentile(sorted_values: Sequence[int], q: float) -> float:
+    """The q-th quantile, linear between order statistics (numpy's default)."""
+    pos = (len(sorted_values) - 1) * q
+    lo = int(pos)
+    hi = min(lo + 1, len(sorted_values) - 1)
+    return sorted_values[lo] + (sorted_values[hi] - sorted_values[lo]) * (pos - lo)
+
+
+def play_all(cases: Iterable[tuple[Case, str]], model: CompiledModel, question_set: str,
+             rule: Rule) -> list[Played]:
+    return [play(case, primary, model, question_set, rule) for case, primary in cases]
+
+
+#: Stopping thresholds tried (bits), and how far below asking everything top-3 may fall.
+GRID = (0.005, 0.01, 0.02, 0.05, 0.1)
+TOLERANCE = 0.03
+FOLDS = 5
+
+
+def choose(scored: dict[float, list[Played]], tolerance: float = TOLERANCE) -> float:
+    """Of the thresholds whose top-3 is within ``tolerance`` of asking everything, the one
+    with the best top-3, then the fewest screens on average (accuracy first); if none is,
+    the one with the best top-3."""
+    def key(g: float) -> tuple[float, float]:
+        played = scored[g]
+        return (sum(p.top3 for p in played), -sum(p.screens for p in played))
+
+    ok = [g for g, played in scored.items()
+          if sum(p.top3 for p in played) >= sum(p.top3_everything for p in played) - tolerance * len(played)]
+    return max(ok or scored, key=key)
+
+
+def cross_validate(cases: list[tuple[Case, str]], model: CompiledModel, question_set: str,
+                   rule: Rule, folds: int = FOLDS) -> tuple[list[float], list[Played]]:
+    """The threshold chosen (:func:`choose`) on all folds but one and applied, untouched, to
+    that one; folds by position (case i in fold i mod ``folds``), every case held out once.
+    Returns each fold's threshold and every case as played when held out."""
+    by_gain = {g: play_all(cases, model, question_set, _at(rule, g)) for g in GRID}
+    chosen: list[float] = []
+    held_out: list[Played | None] = [None] * len(cases)
+    for k in range(folds):
+        tuning = {g: [p for i, p in enumerate(played) if i % folds != k] for g, played in by_gain.items()}
+        g = choose(tuning)
+        chosen.append(g)
+        for i, p in enumerate(by_gain[g]):
+            if i % folds == k:
+                held_out[i] = p
+    return chosen, [p for p in held_out if p is not None]
+
+
+def _at(rule: Rule, gain: float) -> Rule:
+    return Rule(rule.max_screens, rule.per_screen, gain, rule.go_on_after_stop)
