@@ -32,6 +32,7 @@ class Played:
     case_id: str | None
     screens: int
     questions: int  # asked after the safety screen
+    safety_questions: int  # on the safety screen
     stopped: bool  # the safety screen stopped it with advice
     top3: bool  # the primary diagnosis among the first three at the end
     top3_everything: bool  # ... when every question is asked
@@ -90,6 +91,7 @@ def play(case: Case, primary: str, model: CompiledModel, question_set: str = "pa
     screens = 1
     result = _with(raw, answers, model)
     screen = safety_screen(result, question_set, frozenset(skip))
+    on_safety = len(screen)
     if screen:
         screens += 1
         for s in screen:
@@ -110,7 +112,7 @@ def play(case: Case, primary: str, model: CompiledModel, question_set: str = "pa
     everything = {f: v for f in askable(model, question_set)
                   if isinstance(v := case.findings.get(f), bool)}
     full = _with(raw, everything, model)
-    return Played(case.id, screens, asked, stopped, _top3(result, primary), _top3(full, primary))
+    return Played(case.id, screens, asked, on_safety, stopped, _top3(result, primary), _top3(full, primary))
 
 
 def _top3(result: Assessment, primary: str) -> bool:
@@ -126,6 +128,9 @@ def summary(played: Sequence[Played]) -> dict[str, float | int]:
         "screens_median": statistics.median(screens),
         "screens_p90": _percentile(screens, 0.9),
         "screens_max": screens[-1],
+        "questions_median": statistics.median(p.questions + p.safety_questions for p in played),
+        "questions_after_safety_median": statistics.median(p.questions for p in played),
+        "questions_after_safety_p90": _percentile(sorted(p.questions for p in played), 0.9),
         "stopped_by_safety": sum(p.stopped for p in played),
         "top3": round(sum(p.top3 for p in played) / n, 3),
         "top3_everything": round(sum(p.top3_everything for p in played) / n, 3),
