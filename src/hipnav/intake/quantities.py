@@ -41,6 +41,7 @@ _ONSET_EVENT = re.compile(
     r"happen\w*|injur\w*|hurt|strain\w*|pull\w*|tweak\w*|twist\w*|fell|fall|slipp\w*|felt|"
     r"(?:this|it)\s+was)\b", re.IGNORECASE)
 #: "two months after the injection", "six weeks of physiotherapy": time that has passed.
+_DATED = ("ago", "earlier", "before", "prior", "previously", "later")
 _AFTER = re.compile(r"\s+(?:after|of\s+(?:\w+\s+)?(?:physical\s+therapy|physiotherapy|physio|"
                     r"(?-i:PT)|rest|treatment|therapy|exercises|rehab\w*|medication))\b",
                     re.IGNORECASE)
@@ -249,7 +250,10 @@ class Quantities:
         start, end, painful = self._sentence(m.start(), sentences)
         sentence = text[start:end].lower()
         value = _round_weeks(weeks)
-        if post.startswith("or"):
+        # "a year or two", and "for a few weeks" (a length, not a date: "a few days ago" is
+        # read as three, as the annotators read it) are vague (rulebook: not guessed)
+        few = re.sub(r"\s+", " ", m.group("amt").lower()) == "a few" and post not in _DATED
+        if post.startswith("or") or few:
             return Reading("duration_weeks", value, m.start(), m.end(),
                            "a vague length: not guessed", usable=False)
         if post == "ago":
