@@ -41,6 +41,12 @@ _ONSET_EVENT = re.compile(
     r"happen\w*|injur\w*|hurt|strain\w*|pull\w*|tweak\w*|twist\w*|fell|fall|slipp\w*|felt|"
     r"(?:this|it)\s+was)\b", re.IGNORECASE)
 #: "two months after the injection", "six weeks of physiotherapy": time that has passed.
+#: "the limp lasted for a couple of weeks and then went away": a length (or a start) in a
+#: sentence that ends the episode is that past episode's, not the present complaint's
+#: (issue 14: past episodes that ended stay out).
+_ENDED = re.compile(r"\b(?:went away|had gone away|resolved|cleared up|disappeared|settled down|"
+                    r"subsided|stopped hurting)\b", re.IGNORECASE)
+_NOT = re.compile(r"\b(?:not|never|n't|no)\b", re.IGNORECASE)
 _DATED = ("ago", "earlier", "before", "prior", "previously", "later")
 _AFTER = re.compile(r"\s+(?:after|of\s+(?:\w+\s+)?(?:physical\s+therapy|physiotherapy|physio|"
                     r"(?-i:PT)|rest|treatment|therapy|exercises|rehab\w*|medication))\b",
@@ -250,6 +256,10 @@ class Quantities:
         start, end, painful = self._sentence(m.start(), sentences)
         sentence = text[start:end].lower()
         value = _round_weeks(weeks)
+        ended = _ENDED.search(text, m.end(), end)
+        if ended and not _NOT.search(text, max(m.end(), ended.start() - 12), ended.start()):
+            return Reading("duration_weeks", value, m.start(), m.end(),
+                           f"an episode that ended ('{ended.group(0)}')", usable=False)
         # "a year or two", and "for a few weeks" (a length, not a date: "a few days ago" is
         # read as three, as the annotators read it) are vague (rulebook: not guessed)
         few = re.sub(r"\s+", " ", m.group("amt").lower()) == "a few" and post not in _DATED
