@@ -9,6 +9,8 @@ is split by id parity (:func:`hipnav.intake.evaluate.half`).
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from hipnav.intake import extract
@@ -16,10 +18,12 @@ from hipnav.intake.evaluate import RED_FLAGS, examples, half, same, score
 from tests.conftest import SHARED
 
 VIGNETTES = SHARED / "vignettes"
+#: the project's own lay descriptions (tests/data/lay-extra.md), split like lay-dev-2
+LAY_EXTRA = Path(__file__).resolve().parents[1] / "data" / "lay-extra.jsonl"
 
 
 def _rows(name: str, which: str | None = None) -> list[tuple[str, str, dict]]:
-    path = VIGNETTES / name
+    path = LAY_EXTRA if name == LAY_EXTRA.name else VIGNETTES / name
     if not path.exists():
         pytest.skip(f"{path} not found")
     rows = [r for r in examples(path) if r[1].strip() and (which is None or half(r[0]) == which)]
@@ -38,7 +42,10 @@ def _score(name: str, which: str | None = None):  # noqa: ANN202
     # (third round: recall 0.667 -> 0.657, a bilateral read by chance across words an ellipsis
     # now ends a sentence at; precision 0.889 -> 0.899)
     ("lay-dev-2.jsonl", "development", 0.89, 0.65),
-    ("lay-dev-2.jsonl", "held-out", 0.72, 0.50),
+    # held-out halves: measured at the end of each round only (docs/intake.md); third round
+    ("lay-dev-2.jsonl", "held-out", 0.77, 0.52),
+    ("lay-extra.jsonl", "development", 0.84, 0.77),
+    ("lay-extra.jsonl", "held-out", 0.60, 0.62),
 ])
 def test_floors(name: str, which: str | None, precision: float, recall: float) -> None:
     s = _score(name, which)

@@ -206,7 +206,10 @@ def extract(text: str) -> Extraction:
     readings = quantities.read(read, sentences, _activity_ends(doc))
     child = person.subject(read)
     spans += [_reading_span(doc, r, read, child) for r in readings]
-    findings, spans = _resolve(spans, quantities.later(read))
+    # (the time since an event matters only to a failure to improve: read only then)
+    elapsed = (quantities.later(read) if any(s.used and s.finding == "not_improving"
+                                             for s in spans) else 0.0)
+    findings, spans = _resolve(spans, elapsed)
     age, sex, person_spans = _person(doc, read, findings, child)
     # Positions back into the caller's own text.
     spans = [replace(s, start=(a := fixed.start(s.start)), end=(b := fixed.end(s.end)),
