@@ -5,7 +5,21 @@ reason reads the same wherever a person sees it."""
 from __future__ import annotations
 
 from hipnav.engine.explanation import Contribution
-from hipnav.knowledge.model import KnowledgeBase, Provenance
+from hipnav.knowledge.model import Finding, KnowledgeBase, Provenance
+
+
+def answer_word(finding: Finding, state: str) -> str:
+    """A yes/no finding's answer as a clinician records it: an examination test or a lab
+    result is positive or negative, a question is answered yes or no."""
+    if finding.is_exam:
+        return "positive" if state == "yes" else "negative"
+    return "yes" if state == "yes" else "no"
+
+
+def clinical_name(finding: Finding) -> str:
+    """How a clinician names a finding when recording it ("Duration of symptoms (weeks)",
+    "Tenderness over the lateral femoral epicondyle"), not as a question to the patient."""
+    return finding.means or finding.label or finding.ask or finding.id
 
 
 def describe_contribution(kb: KnowledgeBase, c: Contribution) -> str:
@@ -14,7 +28,7 @@ def describe_contribution(kb: KnowledgeBase, c: Contribution) -> str:
         return f"{kb.clusters[c.finding].name}: {c.note}"
     f = kb.findings[c.finding]
     if f.type == "bool":
-        return f"{f.text.rstrip('?')}: {'yes' if c.state == 'yes' else 'no'}"
+        return f"{f.text.rstrip('?')}: {answer_word(f, c.state)}"
     if f.type == "number":
         band = next(b for b in f.bands if b.id == c.state)
         return f"{f.text}: {band.describe(f.unit or '')}".replace("?", "")

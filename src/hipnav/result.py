@@ -70,19 +70,24 @@ class Reason(Struct, frozen=True, dict=True):
 
     @property
     def strength(self) -> str:
-        """The likelihood ratio in words, for a person who does not read odds."""
+        """What the likelihood ratio says, in words that take the cause's name after them
+        ("strongly points to", "slightly points away from"), for a person who does not read
+        odds. The cut-points are Jaeschke, Guyatt and Sackett's reading of likelihood ratios
+        (JAMA 1994;271:703-7, users' guide to a diagnostic test): beyond 5 or 0.2 a moderate
+        to large shift in probability ("strongly"), 2 to 5 and 0.2 to 0.5 a small but
+        sometimes important one, nearer 1 one that is rarely important ("slightly")."""
         lr = self.lr
         if lr >= 5:
-            return "makes it much more likely"
+            return "strongly points to"
         if lr >= 2:
-            return "makes it more likely"
+            return "points to"
         if lr > 1:
-            return "makes it a little more likely"
+            return "slightly points to"
         if lr <= 0.2:
-            return "makes it much less likely"
+            return "strongly points away from"
         if lr <= 0.5:
-            return "makes it less likely"
-        return "makes it a little less likely"
+            return "points away from"
+        return "slightly points away from"
 
 
 class Cause(Struct, frozen=True, dict=True):

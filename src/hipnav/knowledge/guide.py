@@ -50,6 +50,11 @@ CITED_SECTIONS = ("what", "who", "beliefs", "helps", "when")
 REGIONS: tuple[str, ...] = ("groin/front", "outer hip", "buttock/back", "thigh/knee", "whole hip", "abdomen")
 REGION_SLUGS = {r: re.sub(r"[^a-z]+", "-", r).strip("-") for r in REGIONS}
 
+#: The sub-heading that opens section 4 ("What helps"): what a person can do themselves, with
+#: the strength of its evidence in brackets ("First-line care (strong evidence)"). A result
+#: page shows it, with section 5, as "what you can do now" (:func:`advice`).
+FIRST_LINE = "First-line care"
+
 EVIDENCE_MARKER = "{{evidence}}"
 REFERENCES_MARKER = "{{references}}"
 MAX_DRAWING_BYTES = 15_000
@@ -119,6 +124,34 @@ class Guide:
         """The first paragraph of section 1, without citations: a one-line description."""
         first = next((b for b in self.section("what").blocks if b.kind == "p"), None)
         return strip_citations(first.text) if first else ""
+
+
+@dataclass(frozen=True)
+class Advice:
+    """What a person can do now, taken from a guide: the first-line care of section 4 (each
+    item Markdown with its citations), the strength of its evidence as the guide words it
+    ("strong evidence"; None when the guide gives none), and section 5, when to see whom."""
+
+    evidence: str | None
+    self_care: tuple[str, ...]
+    when: tuple[str, ...]
+
+
+def _first_line(section: Section) -> tuple[str | None, tuple[str, ...]] | None:
+    """(evidence, items) of the first-line sub-heading that opens ``section``, if it does."""
+    blocks = section.blocks
+    if len(blocks) < 2 or blocks[0].kind != "h3" or blocks[1].kind != "ul":
+        return None
+    m = re.fullmatch(re.escape(FIRST_LINE) + r"(?:\s*\(([^)]+)\))?", blocks[0].text.strip())
+    return (m.group(1), blocks[1].items) if m else None
+
+
+def advice(guide: Guide) -> Advice:
+    """The guide's "what you can do now" (its format is checked when the guides load)."""
+    first = _first_line(guide.section("helps"))
+    evidence, items = first if first is not None else (None, ())
+    when = tuple(item for b in guide.section("when").blocks if b.kind in ("p", "ul") for item in b.items)
+    return Advice(evidence, items, when)
 
 
 def cited_ids(text: str) -> list[str]:
@@ -233,6 +266,9 @@ def parse(text: str, path: Path, problems: list[str]) -> Guide | None:
     by_key = {s.key: s for s in sections}
     if "who" in by_key and not any(b.kind == "evidence" for b in by_key["who"].blocks):
         problems.append(f"{where}: section '{HEADINGS['who']}' needs the {EVIDENCE_MARKER} marker")
+    if "helps" in by_key and _first_line(by_key["helps"]) is None:
+        problems.append(f"{where}: section '{HEADINGS['helps']}' must open with '### {FIRST_LINE}' "
+                        "(the evidence in brackets) and a list")
     if "references" in by_key and not any(b.kind == "references" for b in by_key["references"].blocks):
         problems.append(f"{where}: section '{HEADINGS['references']}' needs the {REFERENCES_MARKER} marker")
     for s in sections:

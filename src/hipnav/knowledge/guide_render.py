@@ -12,7 +12,7 @@ import re
 import textwrap
 from dataclasses import dataclass
 
-from hipnav.knowledge.guide import CITE, CITE_ID, Guide, strip_citations
+from hipnav.knowledge.guide import CITE, CITE_ID, Guide, advice, strip_citations
 from hipnav.knowledge.model import KnowledgeBase
 
 _LINK = re.compile(r"\[([^\]]+)\]\((https?://[^)\s]+)\)")
@@ -256,6 +256,23 @@ def render_sections_html(guide: Guide, kb: KnowledgeBase, ref_href: str = "") ->
                 parts.append('<ol class="references">' + "".join(refs) + "</ol>")
         out.append((section.key, section.heading, "\n".join(parts)))
     return out
+
+
+@dataclass(frozen=True)
+class AdviceHtml:
+    """A guide's "what you can do now" (:func:`hipnav.knowledge.guide.advice`) as HTML
+    fragments, its citations numbered as on the guide's page and linked to its references."""
+
+    evidence: str | None
+    self_care: tuple[str, ...]
+    when: tuple[str, ...]
+
+
+def advice_html(guide: Guide, guide_href: str) -> AdviceHtml:
+    numbers = _numbering(guide)
+    a = advice(guide)
+    return AdviceHtml(a.evidence, tuple(_inline_html(i, numbers, guide_href) for i in a.self_care),
+                      tuple(_inline_html(i, numbers, guide_href) for i in a.when))
 
 
 def _evidence_html(kb: KnowledgeBase, guide: Guide) -> str:

@@ -13,6 +13,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from hipnav.assessment import Assessment
+from hipnav.describe import answer_word
+from hipnav.knowledge.model import Finding
 from hipnav.result import as_builtins, contract, describe
 
 FORMAT = "hipnav-result/1"
@@ -20,9 +22,10 @@ TOP_CAUSES = 6
 REASONS_PER_CAUSE = 6
 
 
-def _answer(finding_type: str, unit: str | None, value: object) -> str:
-    if finding_type == "bool":
-        return "yes" if value else "no"
+def _answer(finding: Finding, value: object) -> str:
+    unit = finding.unit
+    if finding.type == "bool":
+        return answer_word(finding, "yes" if value else "no")
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     if value == 1 and unit and unit.endswith("s") and unit.isalpha():
@@ -67,7 +70,7 @@ def build_document(assessment: Assessment, *, top: int = TOP_CAUSES,
     for fid, value in assessment.case.findings.items():
         f = kb.findings[fid]
         findings.append({"id": fid, "group": f.group, "type": f.type, "text": f.text, "unit": f.unit,
-                         "value": value, "answer": _answer(f.type, f.unit, value)})
+                         "value": value, "answer": _answer(f, value)})
     doc["findings"] = findings
     doc["regions"] = [x["id"] for x in findings if x["group"] == "location" and x["value"] is True]
     doc["sources"] = dict(sorted(sources.items()))

@@ -33,15 +33,7 @@ def _site(request: Request) -> Site:
 
 
 def _guides(request: Request) -> dict[str, guides.Guide]:
-    """The guides for this app's knowledge base, read once (the shipped one is cached)."""
-    cached: dict[str, guides.Guide] | None = getattr(request.app.state, "guides", None)
-    if cached is None:
-        from hipnav.knowledge import default
-
-        kb = _site(request).kb
-        cached = guides.default() if kb is default() else guides.load(kb)
-        request.app.state.guides = cached
-    return cached
+    return _site(request).guides
 
 
 async def index(request: Request) -> Response:

@@ -26,9 +26,11 @@ from hipnav.web.errors import on_bad_input
 from hipnav.web.forms import FlowState, parse_state, read_screen
 from hipnav.web.result_view import (
     helpful_questions,
+    leading,
     provider_summary,
     references,
     rule_out_view,
+    said,
     urgency_view,
 )
 from hipnav.web.site import Site
@@ -164,13 +166,19 @@ class Pages:
         refs = references(shown)
         questions = helpful_questions(assessment, state.question_set, state.skipped())
         open_safety = unchecked(assessment, state.question_set)
+        urgency = urgency_view(result, kb, [kb.findings[f].text for f in open_safety])
+        # An emergency or urgent result says one thing: get help. Self-care from the guides is
+        # for a result that leaves time for it.
+        advice = () if urgency.alarming else tuple(
+            (c, self.site.advice[c.condition]) for c in leading(causes) if c.condition in self.site.advice)
         return {
-            "state": state, "urgency": urgency_view(result, kb, [kb.findings[f].text for f in open_safety]),
-            "causes": causes[:TOP_CAUSES], "rule_out": rule_out_view(result, kb),
+            "state": state, "urgency": urgency, "causes": causes[:TOP_CAUSES], "advice": advice,
+            "rule_out": rule_out_view(result, kb), "said": lambda reason: said(reason, kb),
             "more_causes": shown[TOP_CAUSES:], "more_ranked": causes[TOP_CAUSES:], "references": refs,
             "ref_numbers": {s.reference: i for i, s in enumerate(refs, start=1)},
             "questions": questions,
-            "summary": provider_summary(result, assessment.case, kb, self.site.body_map, state.skipped()),
+            "summary": provider_summary(result, assessment.case, kb, self.site.body_map, state.skipped(),
+                                        clinician=state.mode == "clinician"),
             # helpful_questions lists a question exactly when next_question would ask one.
             "can_continue": bool(questions) and len(state.screens) < MAX_SCREENS,
             "safety_open": len(open_safety),

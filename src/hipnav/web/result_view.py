@@ -12,12 +12,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from hipnav.assessment import Assessment
+from hipnav.describe import answer_word, clinical_name
 from hipnav.engine import Case, information_gain
 from hipnav.engine.next_question import screening_questions
 from hipnav.flow import STOP_GAIN_BITS
 from hipnav.knowledge.asked_when import question_text
 from hipnav.knowledge.model import KnowledgeBase
-from hipnav.result import Cause, RedFlag, Result, Source
+from hipnav.result import Cause, Reason, RedFlag, Result, Source
 from hipnav.web.body_map import BodyMap
 
 
@@ -30,9 +31,29 @@ def percent(p: float) -> str:
     return f"{round(p * 100)}%"
 
 
-def times(lr: float) -> str:
-    """A likelihood ratio as an odds multiplier, "× 5.2" or "× 0.53"."""
-    return f"× {lr:.2g}" if lr < 10 else f"× {lr:.0f}"
+def ratio(lr: float) -> str:
+    """A likelihood ratio for a clinician, to two significant figures: "5.2", "0.53", "14"."""
+    return f"{lr:.2g}" if lr < 10 else f"{lr:.0f}"
+
+
+def in_100(p: float) -> str:
+    """A probability as a natural frequency, "about 12 in 100" (Gigerenzer and Hoffrage 1995:
+    counts are understood where percentages and odds are not)."""
+    if p < 0.01:
+        return "fewer than 1 in 100"
+    if p >= 0.995:
+        return "nearly all"
+    return f"about {round(p * 100)} in 100"
+
+
+def said(reason: Reason, kb: KnowledgeBase) -> str:
+    """What a reason was, as a person reads it: "Pain in the groin: you said no" (a test:
+    "FADIR test: negative"; a number or a rule as :func:`hipnav.describe` words it)."""
+    finding = None if reason.is_rule else kb.findings.get(reason.finding)
+    if finding is None or finding.type != "bool":
+        return reason.text
+    word = answer_word(finding, reason.state)
+    return f"{finding.text.rstrip('?')}: {word if finding.is_exam else 'you said ' + word}"
 
 #: A heading for each urgency level, in the words a person in pain would use.
 LEVEL_TITLES = {
@@ -80,6 +101,19 @@ def urgency_view(result: Result, kb: KnowledgeBase, unchecked: Sequence[str] = (
     return UrgencyView(level, title, result.urgency_means, result.red_flags, because, tuple(unchecked))
 
 
+#: "What you can do now" is shown for the most likely cause and for any other of the first
+#: few at least half as likely: the causes a person would reasonably act on.
+ADVICE_CAUSES = 3
+
+
+def leading(causes: Sequence[Cause]) -> tuple[Cause, ...]:
+    """The causes whose guides' advice the result page shows."""
+    if not causes:
+        return ()
+    top = causes[0].p
+    return tuple(c for c in causes[:ADVICE_CAUSES] if c.p >= top / 2)
+
+
 @dataclass(frozen=True)
 class RuleOutView:
     condition: str
@@ -113,7 +147,11 @@ def helpful_questions(result: Assessment, question_set: str, skip: frozenset[str
         best = sorted((g, f) for f, g in gains.items() if g >= STOP_GAIN_BITS and f not in dict(ids))
         ids += [(f, False) for _, f in reversed(best[-(n - len(ids)):])]
     values = case.values()
-    return tuple(QuestionView(f, question_text(kb, f, values), kb.findings[f].how, s) for f, s in ids)
+
+    def word(f: str) -> str:
+        return clinical_name(kb.findings[f]) if question_set == "clinician" else question_text(kb, f, values)
+
+    return tuple(QuestionView(f, word(f), kb.findings[f].how, s) for f, s in ids)
 
 
 @dataclass(frozen=True)
@@ -122,14 +160,15 @@ class SummaryLine:
     items: tuple[str, ...]
 
 
-def _question(kb: KnowledgeBase, fid: str) -> str:
+def _named(kb: KnowledgeBase, fid: str) -> str:
     return kb.findings[fid].text.rstrip("?")
 
 
 def provider_summary(result: Result, case: Case, kb: KnowledgeBase, bmap: BodyMap,
-                     skipped: frozenset[str]) -> tuple[SummaryLine, ...]:
-    """What to tell a healthcare provider: the facts given, then hipnav's suggestions (from
-    a result whose most likely causes are explained)."""
+                     skipped: frozenset[str], clinician: bool = False) -> tuple[SummaryLine, ...]:
+    """What to tell a healthcare provider (for a clinician: the findings as recorded, tests
+    positive or negative): the facts given, then hipnav's suggestions (from a result whose
+    most likely causes are explained)."""
     lines: list[SummaryLine] = []
     about = []
     if case.age is not None:
@@ -137,25 +176,30 @@ def provider_summary(result: Result, case: Case, kb: KnowledgeBase, bmap: BodyMa
     if case.sex is not None:
         about.append(case.sex.capitalize())
     if about:
-        lines.append(SummaryLine("About me", tuple(about)))
+        lines.append(SummaryLine("Patient" if clinician else "About me", tuple(about)))
     drawn = set(bmap.choices)
     where = tuple(bmap.label(f) for f in bmap.choices if case.findings.get(f) is True)
     if where:
-        lines.append(SummaryLine("Where it hurts", where))
-    numbers = tuple(f"{_question(kb, fid)}: {v:g}" for fid, v in case.findings.items()
+        lines.append(SummaryLine("Site of pain" if clinician else "Where it hurts", where))
+    numbers = tuple(f"{_named(kb, fid)}: {v:g}" for fid, v in case.findings.items()
                     if kb.findings[fid].type == "number")
     if numbers:
-        lines.append(SummaryLine("Numbers", numbers))
-    yes = tuple(_question(kb, f) for f, v in case.findings.items() if v is True and f not in drawn)
-    no = tuple(_question(kb, f) for f, v in case.findings.items() if v is False and f not in drawn)
-    if yes:
-        lines.append(SummaryLine("Yes", yes))
-    if no:
-        lines.append(SummaryLine("No", no))
+        lines.append(SummaryLine("Measures" if clinician else "Numbers", numbers))
+    answered = [(f, v) for f, v in case.findings.items() if isinstance(v, bool) and f not in drawn]
+    history = [(f, v) for f, v in answered if not kb.findings[f].is_exam]
+    tests = [(f, v) for f, v in answered if kb.findings[f].is_exam]
+    for label, kept in (("Present" if clinician else "Yes", [f for f, v in history if v]),
+                        ("Absent" if clinician else "No", [f for f, v in history if not v]),
+                        ("Positive tests", [f for f, v in tests if v]),
+                        ("Negative tests", [f for f, v in tests if not v])):
+        if kept:
+            lines.append(SummaryLine(label, tuple(_named(kb, f) for f in kept)))
     if skipped:
-        lines.append(SummaryLine("Not sure", tuple(_question(kb, f) for f in sorted(skipped))))
+        lines.append(SummaryLine("Not known" if clinician else "Not sure",
+                                 tuple(_named(kb, f) for f in sorted(skipped))))
     if result.red_flags:
-        lines.append(SummaryLine("Warning signs", tuple(f.message for f in result.red_flags)))
+        lines.append(SummaryLine("Red flags" if clinician else "Warning signs",
+                                 tuple(f.message for f in result.red_flags)))
     top = tuple(f"{c.plain_name}: {percent(c.p)}" for c in (result.explanations or ())[:3])
     lines.append(SummaryLine("hipnav's suggestions (not a diagnosis)", top))
     if result.must_rule_out:

@@ -6,6 +6,7 @@ each group of routes; extensions (``hipnav.web.clinic``) find it at ``request.ap
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,10 +19,13 @@ from starlette.templating import Jinja2Templates
 
 from hipnav import __version__
 from hipnav.assessment import DISCLAIMER
+from hipnav.describe import clinical_name
 from hipnav.engine import CompiledModel
+from hipnav.knowledge import guide as guide_files
+from hipnav.knowledge.guide_render import AdviceHtml, advice_html
 from hipnav.knowledge.model import KnowledgeBase
 from hipnav.web.body_map import BodyMap, body_map
-from hipnav.web.result_view import percent, times
+from hipnav.web.result_view import in_100, percent, ratio
 
 PACKAGE_DIR = Path(__file__).parent
 TEMPLATES_DIR = PACKAGE_DIR / "templates"
@@ -47,7 +51,9 @@ def make_templates() -> Jinja2Templates:
         undefined=jinja2.StrictUndefined,  # a typo in a template fails the tests, not a person
     )
     env.filters["percent"] = percent
-    env.filters["times"] = times
+    env.filters["ratio"] = ratio
+    env.filters["in_100"] = in_100
+    env.filters["clinical_name"] = clinical_name
     version = _static_version()
     env.globals["static"] = lambda name: f"/static/{name}?v={version}"
     env.globals["hipnav_version"] = __version__
@@ -64,6 +70,19 @@ class Site:
     @property
     def kb(self) -> KnowledgeBase:
         return self.model.kb
+
+    @functools.cached_property
+    def guides(self) -> dict[str, guide_files.Guide]:
+        """The condition guides for this knowledge base, read and validated once (the shipped
+        ones are cached for the process)."""
+        from hipnav.knowledge import default
+
+        return guide_files.default() if self.kb is default() else guide_files.load(self.kb)
+
+    @functools.cached_property
+    def advice(self) -> dict[str, AdviceHtml]:
+        """Each guide's "what you can do now", as the result page shows it."""
+        return {cid: advice_html(g, f"/conditions/{cid}") for cid, g in self.guides.items()}
 
     def render(self, request: Request, name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
         """A page from ``templates/``; every page gets the knowledge-base version for its footer."""
