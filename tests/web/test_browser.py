@@ -35,6 +35,14 @@ PAGES = [
     ("not-checked", "/result?mode=patient&where=loc_lateral_hip", None),
     ("result", RESULT, "open-first-cause"),
     ("result-print", RESULT.replace("/result?", "/result/print?"), None),
+    ("result-clinician", RESULT.replace("mode=patient", "mode=clinician") + "&a=exam_fadir.n&a=exam_slr.y",
+     "open-first-cause"),
+    ("result-emergency", RESULT.replace("a=saddle_anesthesia.n", "a=saddle_anesthesia.y"), None),
+    ("describe", "/describe?mode=patient", None),
+    ("describe-clinician", "/describe?mode=clinician", None),
+    ("body-map-errors", "/where?mode=patient&where=loc_buttock&age=200&pain_severity=11", None),
+    ("guides", "/conditions", None),
+    ("guide", "/conditions/gluteal_tendinopathy", None),
     ("not-found", "/no-such-page", None),
 ]
 

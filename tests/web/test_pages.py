@@ -185,17 +185,21 @@ def test_result_page_puts_urgency_first_then_causes_with_reasons_and_sources(cli
     assert html.index('class="urgency') < html.index('class="causes"')
     page = Elements(html)
     text = page.all_text()
-    assert "What made it more likely" in text
+    assert "What points to this cause" in text
     assert page.find("svg", class_="bar")
-    guides = {a["href"] for a in page.find("a") if a["href"].startswith("/conditions/")}
+    guides = {a["href"] for a in page.find("a") if a["href"].startswith("/conditions/") and "#" not in a["href"]}
     assert guides == {f"/conditions/{c}" for c in kb.conditions}  # every cause links its guide
     assert "What to tell your healthcare provider" in text
     assert "Sitting bone" in text  # the provider summary names the places
     for label in ("Printable page", "The same result as JSON"):
         assert label in text
-    # Every reason that counts names where its number comes from (a finding that overlaps a
-    # stronger one of its family is listed as counted once, with no number of its own).
-    reasons = re.findall(r'<li><span class="reason-text">.*?</li>', html, re.S)
+    # A person reads no odds, ratios or grades; a clinician reads every reason that counts with
+    # where its number comes from (a finding that overlaps a stronger one of its family is
+    # listed as counted once, with no number of its own).
+    assert not any(word in text for word in ("odds", "LR ", "grade "))
+    clinician = client.get(f"/result?{RESULT_QS.replace('mode=patient', '')}&mode=clinician").text
+    assert "LR " in Elements(clinician).all_text()
+    reasons = re.findall(r'<li><span class="reason-text">.*?</li>', clinician, re.S)
     counted = [r for r in reasons if "counted once" not in r]
     assert counted and all('class="source' in r for r in counted)
 

@@ -71,6 +71,11 @@ def _number(value: object) -> float | None:
     return number if math.isfinite(number) else None
 
 
+def _figure(number: float) -> str:
+    """A number as it was most likely typed: 11, not 11.0."""
+    return str(int(number)) if number.is_integer() and abs(number) < 1e15 else repr(number)
+
+
 def _refuse(field: str, message: str) -> BadInput:
     return BadInput(field, message, INVALID_CASE)
 
@@ -147,10 +152,11 @@ def _finding_value(finding: Finding, value: object) -> FindingValue:
             raise _refuse(f"findings.{finding.id}", f"must be a number ({finding.unit}), got {value!r}")
         lo, hi = finding.min, finding.max
         if (lo is not None and number < lo) or (hi is not None and number > hi):
-            unit = f" {finding.unit}" if finding.unit else ""
+            # a unit word ("weeks", "cm") reads after the range; a scale ("0 to 10") would repeat it
+            unit = f" {finding.unit}" if finding.unit and " " not in finding.unit else ""
             allowed = (f"between {lo:g} and {hi:g}" if lo is not None and hi is not None
                        else f"at least {lo:g}" if lo is not None else f"at most {hi:g}")
-            raise _refuse(f"findings.{finding.id}", f"must be {allowed}{unit}, got {value}")
+            raise _refuse(f"findings.{finding.id}", f"must be {allowed}{unit}, got {_figure(number)}")
         return number
     raise _refuse(f"findings.{finding.id}", "is not a case finding")
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from hipnav.bad_input import BadInput
+from hipnav.bad_input import BadInput, every
 from hipnav.json_input import check_text
 
 MAX_ACTIVITIES = 5
@@ -39,19 +39,38 @@ def parse_activities(raw: Sequence[object], field: str = "psfs") -> list[PsfsAct
     if not 1 <= len(raw) <= MAX_ACTIVITIES:
         raise BadInput(field, f"needs 1 to {MAX_ACTIVITIES} activities, got {len(raw)}")
     out: list[PsfsActivity] = []
-    for i, item in enumerate(raw):
-        where = f"{field}[{i}]"
-        if not isinstance(item, dict):
-            raise BadInput(where, "must be an object with 'activity' and 'score'")
-        name = item.get("activity")
-        if not isinstance(name, str) or not name.strip() or len(name) > 120:
-            raise BadInput(f"{where}.activity", "must be a short description (1-120 characters)")
-        check_text(name, f"{where}.activity")
-        score = item.get("score")
-        if isinstance(score, bool) or not isinstance(score, int | float) or not 0 <= score <= 10:
-            raise BadInput(f"{where}.score", f"must be a number from 0 to 10, got {score!r}")
-        out.append(PsfsActivity(name.strip(), float(score)))
+    refused: list[BadInput] = []
+    for i, item in enumerate(raw):  # every activity is checked, so a form can mark each one
+        try:
+            out.append(_activity(item, f"{field}[{i}]"))
+        except BadInput as exc:
+            refused.append(exc)
+    if refused:
+        raise every(refused)
     return out
+
+
+def _activity(item: object, where: str) -> PsfsActivity:
+    if not isinstance(item, dict):
+        raise BadInput(where, "must be an object with 'activity' and 'score'")
+    refused = []
+    name = item.get("activity")
+    if not isinstance(name, str) or not name.strip() or len(name) > 120:
+        refused.append(BadInput(f"{where}.activity", "must be a short description (1-120 characters)"))
+    else:
+        try:
+            check_text(name, f"{where}.activity")
+        except BadInput as exc:
+            refused.append(exc)
+    score = item.get("score")
+    if score is None:
+        refused.append(BadInput(f"{where}.score", "needs a rating from 0 to 10"))
+    elif isinstance(score, bool) or not isinstance(score, int | float) or not 0 <= score <= 10:
+        refused.append(BadInput(f"{where}.score", f"must be a number from 0 to 10, got {score!r}"))
+    if refused:
+        raise every(refused)
+    assert isinstance(name, str) and isinstance(score, int | float)
+    return PsfsActivity(name.strip(), float(score))
 
 
 def score_psfs(activities: Sequence[PsfsActivity]) -> float:

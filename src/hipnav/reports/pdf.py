@@ -203,7 +203,8 @@ def _where_and_what(doc: Mapping[str, Any], st: _Styles, f: Fonts) -> list[Any]:
     if answered:
         out.append(_p("What was reported", st.h2, f))
         rows = [[_p("Question or test", st.bold, f), _p("Answer", st.bold, f)]]
-        for x in sorted(answered, key=lambda x: (x["answer"] not in ("yes", "positive"), x["group"], x["text"])):
+        shown_first = ("yes", "positive")
+        for x in sorted(answered, key=lambda x: (x["answer"] not in shown_first, x["group"], x["text"])):
             rows.append([_p(x["text"], st.body, f), _p(x["answer"], st.body, f)])
         out.append(_table(rows, [140 * mm, 32 * mm], header=True))
     return out

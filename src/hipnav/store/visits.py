@@ -7,14 +7,14 @@ rule is ever corrected.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
 
-from hipnav.bad_input import BadInput
+from hipnav.bad_input import BadInput, every
 from hipnav.json_input import check_text
 from hipnav.outcomes import score_hoos12, score_psfs, validate_nprs
 from hipnav.outcomes.hoos12 import parse_answers
@@ -56,10 +56,11 @@ def visit_view(v: OutcomeVisit) -> VisitView:
 
 
 class Visits(Repository):
-    def record(self, actor: Actor, client_id: str, visit_date: date, *, nprs: object = None,
+    def record(self, actor: Actor, client_id: str, visit_date: date | None, *, nprs: object = None,
                psfs: Sequence[object] | None = None, hoos12: Mapping[str, object] | None = None,
                note: str | None = None) -> VisitView:
-        """Save one visit's measures; at least one measure is needed."""
+        """Save one visit's measures; at least one measure is needed (no date is refused with
+        the rest checked, as a form's missing date is)."""
         values = _scored(visit_date, nprs, psfs, hoos12, note)
         with self.transaction(actor, "outcome.create") as session:
             client = owned_client(session, actor, client_id)
@@ -104,25 +105,45 @@ def _note(note: object) -> str | None:
     return check_text(note, "note").strip() or None
 
 
-def _scored(visit_date: date, nprs: object, psfs: Sequence[object] | None,
+def _scored(visit_date: date | None, nprs: object, psfs: Sequence[object] | None,
             hoos12: Mapping[str, object] | None, note: str | None) -> dict[str, Any]:
+    """The visit's values, scored; every refused field is reported at once (``also``)."""
+    refused: list[BadInput] = []
+    values: dict[str, Any] = {}
+
+    def check(field: str, read: Callable[[], Any]) -> None:
+        try:
+            values[field] = read()
+        except BadInput as exc:
+            refused.append(exc)
+
+    check("visit_date", lambda: _visit_date(visit_date))
+    check("note", lambda: _note(note))
+    if nprs is not None and nprs != "":
+        check("nprs", lambda: validate_nprs(nprs))
+    if psfs:
+        check("psfs", lambda: parse_activities(psfs))
+    if hoos12:
+        check("hoos12", lambda: parse_answers(hoos12) or None)
+    if refused:
+        raise every(refused)
+    if values.get("psfs") is not None:
+        activities = values.pop("psfs")
+        values["psfs"] = [a.to_json() for a in activities]
+        values["psfs_mean"] = score_psfs(activities)
+    answers = values.pop("hoos12", None)
+    if answers:
+        scores = score_hoos12(answers)
+        values.update(hoos12=answers, hoos12_pain=scores.pain, hoos12_function=scores.function,
+                      hoos12_qol=scores.qol, hoos12_summary=scores.summary)
+    if not any(k in values for k in ("nprs", "psfs", "hoos12")):
+        raise BadInput("visit", "record at least one measure (NPRS, PSFS or HOOS-12)")
+    return values
+
+
+def _visit_date(visit_date: object) -> date:
     if not isinstance(visit_date, date) or isinstance(visit_date, datetime):
         raise BadInput("visit_date", "must be a date")
     if visit_date > datetime.now(UTC).date() + timedelta(days=1):
         raise BadInput("visit_date", "cannot be in the future")
-    values: dict[str, Any] = {"visit_date": visit_date, "note": _note(note)}
-    if nprs is not None and nprs != "":
-        values["nprs"] = validate_nprs(nprs)
-    if psfs:
-        activities = parse_activities(psfs)
-        values["psfs"] = [a.to_json() for a in activities]
-        values["psfs_mean"] = score_psfs(activities)
-    if hoos12:
-        answers = parse_answers(hoos12)
-        if answers:
-            scores = score_hoos12(answers)
-            values.update(hoos12=answers, hoos12_pain=scores.pain, hoos12_function=scores.function,
-                          hoos12_qol=scores.qol, hoos12_summary=scores.summary)
-    if not any(k in values for k in ("nprs", "psfs", "hoos12")):
-        raise BadInput("visit", "record at least one measure (NPRS, PSFS or HOOS-12)")
-    return values
+    return visit_date

@@ -15,7 +15,10 @@ Query parameters (all optional):
 - ``<finding id>=<number>`` for a numeric finding (``duration_weeks=10``);
 - ``a``: an answer, repeated, in the order given: ``<finding id>.<y|n|u>`` (``u``: don't know);
 - ``n``: how many answers each screen of questions after the safety screen gave, repeated in
-  order (so that "Back" undoes one screen, and the flow knows how many it has shown).
+  order (so that "Back" undoes one screen, and the flow knows how many it has shown);
+- ``client``: the id of the clinic client an assessment was started for (from the client's
+  page), so that "Save to the client's record" saves it to them; the clinic checks the id
+  belongs to the signed-in practitioner when saving.
 
 A screen of questions submits ``q`` (each question shown, repeated) and ``r.<finding id>``
 (``y``, ``n`` or ``u``; a question left blank is "not sure").
@@ -24,11 +27,12 @@ A screen of questions submits ``q`` (each question shown, repeated) and ``r.<fin
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from urllib.parse import urlencode
 
-from hipnav.bad_input import BadInput
+from hipnav.bad_input import BadInput, every
 from hipnav.engine import parse_case
 from hipnav.knowledge.model import KnowledgeBase
 from hipnav.web.body_map import BodyMap, map_findings
@@ -41,6 +45,8 @@ MAX_PARAMS = 400
 MAX_VALUE_CHARS = 200
 #: More questions than any one screen shows (the safety screen included).
 MAX_PER_SCREEN = 40
+#: A clinic record's id (the store's are 32 hex digits): anything else is no client.
+CLIENT_ID = re.compile(r"[0-9a-f]{32}")
 
 
 #: ``code`` of a refused query or form parameter.
@@ -61,6 +67,7 @@ class FlowState:
     setting: str | None = None
     numbers: tuple[tuple[str, float], ...] = ()
     screens: tuple[int, ...] = ()  # answers given on each question screen after the safety one
+    client: str | None = None
 
     @property
     def question_set(self) -> str:
@@ -125,6 +132,8 @@ class FlowState:
         out += [(fid, f"{v:g}") for fid, v in self.numbers]
         out += [("a", f"{fid}.{a}") for fid, a in self.answers]
         out += [("n", str(k)) for k in self.screens]
+        if self.client is not None:
+            out.append(("client", self.client))
         return out
 
     def query(self) -> str:
@@ -158,53 +167,81 @@ def parse_state(params: Sequence[tuple[str, str]], kb: KnowledgeBase, bmap: Body
     sex: str | None = None
     setting: str | None = None
     screens: list[int] = []
+    client: str | None = None
     choices = set(bmap.choices)
+    refused: list[BadInput] = []
     for key, value in params:
         if len(value) > MAX_VALUE_CHARS:
-            raise _refuse(key[:40], "is too long")
+            refused.append(_refuse(key[:40], "is too long"))
+            continue
         value = value.strip()
         if not value:
             continue
-        if key == "mode":
-            if value not in MODES:
-                raise _refuse("mode", f"must be one of {', '.join(MODES)}")
-            mode = value
-        elif key == "where":
-            if value not in choices:
-                raise _refuse("where", "is not a place on the body map")
-            if value not in where:
-                where.append(value)
-        elif key == "a":
-            fid, _, answer = value.rpartition(".")
-            finding = kb.findings.get(fid)
-            if finding is None or finding.type != "bool" or answer not in ANSWERS:
-                raise _refuse("a", "must be a yes/no finding id, a dot and y, n or u")
-            if any(fid == f for f, _ in answers):
-                raise _refuse("a", f"answers {fid} twice")
-            answers.append((fid, answer))
-        elif key == "n":
-            if not value.isdigit() or not 0 < int(value) <= MAX_PER_SCREEN:
-                raise _refuse("n", f"must be a whole number from 1 to {MAX_PER_SCREEN}")
-            screens.append(int(value))
-        elif key == "age":
-            age = _number("age", value)
-        elif key == "sex":
-            sex = value
-        elif key == "setting":
-            setting = value
-        elif key in kb.findings and kb.findings[key].type == "number" and key != "age":
-            numbers[key] = _number(key, value)
+        try:
+            if key == "mode":
+                if value not in MODES:
+                    raise _refuse("mode", f"must be one of {', '.join(MODES)}")
+                mode = value
+            elif key == "where":
+                if value not in choices:
+                    raise _refuse("where", "is not a place on the body map")
+                if value not in where:
+                    where.append(value)
+            elif key == "a":
+                fid, _, answer = value.rpartition(".")
+                finding = kb.findings.get(fid)
+                if finding is None or finding.type != "bool" or answer not in ANSWERS:
+                    raise _refuse("a", "must be a yes/no finding id, a dot and y, n or u")
+                if any(fid == f for f, _ in answers):
+                    raise _refuse("a", f"answers {fid} twice")
+                answers.append((fid, answer))
+            elif key == "n":
+                if not value.isdigit() or not 0 < int(value) <= MAX_PER_SCREEN:
+                    raise _refuse("n", f"must be a whole number from 1 to {MAX_PER_SCREEN}")
+                screens.append(int(value))
+            elif key == "age":
+                age = _number("age", value)
+            elif key == "sex":
+                sex = value
+            elif key == "setting":
+                setting = value
+            elif key == "client":
+                if not CLIENT_ID.fullmatch(value):
+                    raise _refuse("client", "is not a client's record")
+                client = value
+            elif key in kb.findings and kb.findings[key].type == "number" and key != "age":
+                numbers[key] = _number(key, value)
+        except BadInput as exc:
+            refused.append(exc)
     if len(answers) > MAX_ANSWERS:
-        raise _refuse("a", "has too many answers")
+        refused.append(_refuse("a", "has too many answers"))
     if sum(screens) > len(answers):
-        raise _refuse("n", "counts more answers than there are")
+        refused.append(_refuse("n", "counts more answers than there are"))
     state = FlowState(mode, tuple(where), tuple(answers), age, sex, setting, tuple(numbers.items()),
-                      tuple(screens))
-    try:  # the values themselves (age, sex, setting, each number's range) as every case's are
-        parse_case(state.raw_case(bmap), kb)
-    except BadInput as exc:  # named by its parameter: ``findings.duration_weeks`` is ``duration_weeks``
-        raise _refuse(exc.field.removeprefix("findings."), exc.message) from None
+                      tuple(screens), client)
+    refused += _values_refused(state, kb, bmap)
+    if refused:
+        raise every(refused)
     return state
+
+
+def _values_refused(state: FlowState, kb: KnowledgeBase, bmap: BodyMap) -> list[BadInput]:
+    """The values themselves (age, sex, setting, each number's range), checked as every case's
+    are, each refusal named by its parameter (``findings.duration_weeks`` is
+    ``duration_weeks``): the case is checked again without each refused value until it passes,
+    so that every wrong value is found, not only the first."""
+    raw = state.raw_case(bmap)
+    refused: list[BadInput] = []
+    while True:
+        try:
+            parse_case(raw, kb)
+            return refused
+        except BadInput as exc:
+            field = exc.field.removeprefix("findings.")
+            refused.append(_refuse(field, exc.message))
+            holder = raw if field in raw else raw["findings"]
+            if not isinstance(holder, dict) or holder.pop(field, None) is None:
+                return refused  # not a value of the form (cannot happen for a parsed state)
 
 
 def read_screen(params: Sequence[tuple[str, str]], kb: KnowledgeBase) -> list[tuple[str, str]]:

@@ -30,7 +30,8 @@ from hipnav.intake.textcheck import problem as text_problem
 from hipnav.knowledge.model import KnowledgeBase
 from hipnav.web.work_queue import WorkQueue
 
-#: Longest description the web page reads (a browser enforces it on the text box too). A
+#: Longest description the web page reads. A longer one is refused whole, with a message,
+#: never cut (so the text box has no maxlength: a browser would cut a paste silently). A
 #: person's description is a paragraph; a clinical note a few thousand characters.
 PAGE_MAX_CHARS = 10_000
 #: Most characters waiting to be read or being read, per process: four of the longest texts,

@@ -66,8 +66,8 @@ class IntakePages:
         if not text.strip():
             return RedirectResponse(f"/where?{state.query()}", status_code=303)
         long = too_long(text)
-        if long:
-            return self._describe_page(request, state, text[:PAGE_MAX_CHARS], status_code=400, error=long)
+        if long:  # refused whole and shown again whole: a cut text could lose what matters most
+            return self._describe_page(request, state, text, status_code=400, error=long)
         problem = text_problem(text)
         if problem:
             return self._describe_page(request, state, text, status_code=400, error=_plain(problem))

@@ -18,12 +18,14 @@ from starlette.routing import Route
 
 from hipnav.assessment import Assessment, assess
 from hipnav.bad_input import BadInput
+from hipnav.describe import clinical_name
 from hipnav.engine import parse_case
 from hipnav.flow import MAX_SCREENS, next_screen, safety_screen, stops, unchecked
 from hipnav.result import describe, encode
 from hipnav.web.api import explain_count
 from hipnav.web.errors import on_bad_input
-from hipnav.web.forms import FlowState, parse_state, read_screen
+from hipnav.web.field_errors import worded
+from hipnav.web.forms import MAX_VALUE_CHARS, FlowState, parse_state, read_screen
 from hipnav.web.result_view import (
     helpful_questions,
     leading,
@@ -37,8 +39,6 @@ from hipnav.web.site import Site
 
 #: Causes shown open on the result page; the rest are one click away.
 TOP_CAUSES = 6
-#: Fields of the "about you" part of the body-map page: errors there are shown on that form.
-_ABOUT_FIELDS = {"age", "sex", "setting"}
 
 
 class Pages:
@@ -66,9 +66,11 @@ class Pages:
         return assess(parse_case(state.raw_case(self.site.body_map), self.site.kb), self.site.model)
 
     def where_page(self, request: Request, state: FlowState, errors: dict[str, str] | None = None,
-                   status_code: int = 200) -> Response:
+                   status_code: int = 200, typed: dict[str, str] | None = None) -> Response:
         """The body-map page. Answers given already (from a description the person confirmed,
-        or before going back) that raise a red flag put the urgency banner at its top."""
+        or before going back) that raise a red flag put the urgency banner at its top.
+        ``errors`` (input id -> sentence) and ``typed`` (a refused field's text, shown again
+        in its box) come from :meth:`correct_form`."""
         kb = self.site.kb
         urgency = None
         if state.answers:
@@ -82,20 +84,33 @@ class Pages:
             request, "where.html", status_code=status_code, state=state, bmap=bmap, chosen=set(state.where),
             chosen_labels=[bmap.label(f) for f in bmap.choices if f in state.where], numbers=numbers,
             number_values=dict(state.numbers), settings=kb.settings if clinician else {},
-            errors=errors or {}, urgency=urgency, step="where")
+            errors=errors or {}, typed=typed or {}, urgency=urgency, step="where")
+
+    def _form_fields(self, clinician: bool) -> dict[str, tuple[str, str]]:
+        """The body-map form's fields: parameter -> (input id, name in words)."""
+        fields = {"age": ("field-age", "Age"), "sex": ("field-sex", "Sex"),
+                  "setting": ("field-setting", "The setting")}
+        for f in self.site.kb.findings.values():
+            if f.type == "number" and f.id != "age":
+                fields[f.id] = (f"field-{f.id}", clinical_name(f) if clinician else f.text)
+        return fields
 
     async def correct_form(self, request: Request, params: list[tuple[str, str]], exc: BadInput) -> Response:
-        """After a refused value: the body-map page again with an about-you or number field
-        marked and nothing else lost, or the plain 400 page for anything else."""
-        kb = self.site.kb
-        if exc.field in _ABOUT_FIELDS or exc.field in kb.findings:
-            kept_params = [(k, v) for k, v in params if k != exc.field]
-            try:
-                kept = parse_state(kept_params, kb, self.site.body_map)
-            except BadInput:
-                return await on_bad_input(request, exc)
-            return self.where_page(request, kept, {exc.field: exc.message}, status_code=400)
-        return await on_bad_input(request, exc)
+        """After refused values of the body-map form: that page again with every refused field
+        marked beside it and what was typed kept in its box, nothing else lost (the places
+        ticked, the answers); the plain 400 page for anything a form does not send."""
+        clinician = ("mode", "clinician") in params
+        fields = self._form_fields(clinician)
+        refused = {r.field for r in exc.every}
+        if not refused <= fields.keys():
+            return await on_bad_input(request, exc)
+        try:
+            kept = parse_state([(k, v) for k, v in params if k not in refused], self.site.kb,
+                               self.site.body_map)
+        except BadInput:
+            return await on_bad_input(request, exc)
+        typed = {k: v[:MAX_VALUE_CHARS] for k, v in params if k in refused}
+        return self.where_page(request, kept, worded(exc, fields), status_code=400, typed=typed)
 
     # -- pages -----------------------------------------------------------------------------
 
@@ -103,7 +118,11 @@ class Pages:
         return self.site.render(request, "landing.html")
 
     async def where(self, request: Request) -> Response:
-        return self.where_page(request, self._state(request))
+        try:
+            state = self._state(request)
+        except BadInput as exc:
+            return await self.correct_form(request, request.query_params.multi_items(), exc)
+        return self.where_page(request, state)
 
     def _read(self, request: Request) -> tuple[FlowState, list[tuple[str, str]]]:
         params = request.query_params.multi_items()

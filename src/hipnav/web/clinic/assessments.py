@@ -146,10 +146,11 @@ async def save_result(request: Request) -> Response:
     who = auth.me(request)
     c = clinic(request)
     raw = _state_case(request)
+    chosen = request.query_params.get("client")  # started from this client's page
     if request.method == "GET":
         clients = await db(c.store.clients.list, who.actor)
         return c.render(request, "clinic/save_result.html", clients=clients, query=request.url.query,
-                        error=None)
+                        error=None, chosen=chosen)
     form = auth.form_of(request)
     cid = str(form.get("client_id") or "")
     try:
@@ -162,7 +163,7 @@ async def save_result(request: Request) -> Response:
     except BadInput as exc:
         clients = await db(c.store.clients.list, who.actor)
         return c.render(request, "clinic/save_result.html", status_code=400, clients=clients,
-                        query=request.url.query, error=exc.message)
+                        query=request.url.query, error=exc.message, chosen=cid)
     except NotFound:
         raise not_found() from None
     return RedirectResponse(f"/clinic/assessments/{saved.id}", status_code=303)

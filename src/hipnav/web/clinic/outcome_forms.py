@@ -17,6 +17,7 @@ from hipnav.store import NotFound
 from hipnav.web.clinic import auth
 from hipnav.web.clinic.clients import not_found, owned_client
 from hipnav.web.clinic.context import clinic, db
+from hipnav.web.field_errors import worded
 
 STEMS = {"pain": PAIN_STEM, "function": FUNCTION_STEM, "qol": "Quality of life in the last week"}
 
@@ -27,26 +28,39 @@ def _context(values: dict[str, Any], errors: dict[str, str], client: Any) -> dic
             "psfs_rows": range(1, MAX_ACTIVITIES + 1), "psfs_anchors": PSFS_ANCHORS, "nprs_range": range(11)}
 
 
-def _read(form: Any) -> tuple[dict[str, Any], dict[str, Any]]:
-    """(values to show again, arguments for the store)."""
+def _read(form: Any) -> tuple[dict[str, Any], dict[str, Any], list[int]]:
+    """(values to show again, arguments for the store, the form row of each PSFS activity)."""
     values = {k: str(v) for k, v in form.items() if k != auth.CSRF_FIELD}
-    psfs = []
+    psfs, rows = [], []
     for n in range(1, MAX_ACTIVITIES + 1):
         name = values.get(f"psfs_activity_{n}", "").strip()
         score = values.get(f"psfs_score_{n}", "").strip()
         if name or score:
+            rows.append(n)
             try:
                 psfs.append({"activity": name, "score": float(score) if score else None})
             except ValueError:
                 psfs.append({"activity": name, "score": score})
     hoos = {i.id: values.get(f"hoos_{i.id}") or None for i in ITEMS}
     try:
-        when = date.fromisoformat(values.get("visit_date", ""))
+        when: date | None = date.fromisoformat(values.get("visit_date", ""))
     except ValueError:
         when = None
     return values, {"visit_date": when, "nprs": values.get("nprs") or None, "psfs": psfs or None,
                     "hoos12": {k: v for k, v in hoos.items() if v is not None} or None,
-                    "note": values.get("note", "")[:5000]}
+                    "note": values.get("note", "")}, rows
+
+
+def _fields(rows: list[int]) -> dict[str, tuple[str, str]]:
+    """The store's field names -> (the form's input id, its name in words), in form order."""
+    fields = {"visit_date": ("visit_date", "The date of the visit"), "visit": ("nprs", "Please"),
+              "nprs": ("nprs", "The pain score")}
+    for i, n in enumerate(rows):
+        fields[f"psfs[{i}].activity"] = (f"psfs_activity_{n}", f"Activity {n}")
+        fields[f"psfs[{i}].score"] = (f"psfs_score_{n}", f"The rating of activity {n}")
+    fields.update({f"hoos12.{i.id}": (f"hoos_{i.id}", f"The answer to “{i.text}”") for i in ITEMS})
+    fields["note"] = ("note", "The note")
+    return fields
 
 
 @auth.page
@@ -59,20 +73,16 @@ async def visit_new(request: Request) -> Response:
         for n, item in enumerate(last_psfs, start=1):  # the same activities are re-rated
             values[f"psfs_activity_{n}"] = item["activity"]
         return clinic(request).render(request, "clinic/visit_form.html", **_context(values, {}, client))
-    values, args = _read(auth.form_of(request))
-    errors: dict[str, str] = {}
-    if args["visit_date"] is None:
-        errors["visit_date"] = "Give the date of the visit."
-    else:
-        try:
-            await db(store.visits.record, who.actor, cid, args.pop("visit_date"), **args)
-        except BadInput as exc:
-            errors[exc.field] = exc.message
-        except NotFound:
-            raise not_found() from None
-    if errors:
+    values, args, rows = _read(auth.form_of(request))
+    try:
+        await db(store.visits.record, who.actor, cid, args.pop("visit_date"), **args)
+    except BadInput as exc:
+        fields = _fields(rows)
+        errors = worded(exc, fields) or {"nprs": f"{exc.field} {exc.message}"}
         return clinic(request).render(request, "clinic/visit_form.html", status_code=400,
                                       **_context(values, errors, client))
+    except NotFound:
+        raise not_found() from None
     return RedirectResponse(f"/clinic/clients/{cid}#outcomes", status_code=303)
 
 
