@@ -57,7 +57,9 @@ def test_outcome_visits_are_scored_and_charted(web: TestClient, store: Store, al
     assert 'value="Stairs"' in form and 'value="Running"' in form
     bad = web.post(f"/clinic/clients/{cid}/visits/new", data={"csrf_token": token, "visit_date": "2026-10-02",
                                                               "psfs_activity_1": "Stairs", "psfs_score_1": "12"})
-    assert bad.status_code == 400 and "psfs[0].score" in bad.text
+    # every mistake in words beside its field, no internal names; what was typed kept
+    assert bad.status_code == 400 and "The rating of activity 1 must be a number from 0 to 10" in bad.text
+    assert "psfs[" not in bad.text and 'id="err-psfs_score_1"' in bad.text and 'value="12"' in bad.text
 
 
 def test_import_view_and_provider_downloads(web: TestClient, alice: Actor) -> None:

@@ -153,7 +153,7 @@ def _finding_value(finding: Finding, value: object) -> FindingValue:
         lo, hi = finding.min, finding.max
         if (lo is not None and number < lo) or (hi is not None and number > hi):
             # a unit word ("weeks", "cm") reads after the range; a scale ("0 to 10") would repeat it
-            unit = f" {finding.unit}" if finding.unit and " " not in finding.unit else ""
+            unit = f" {finding.unit}" if finding.unit and not finding.unit[0].isdigit() else ""
             allowed = (f"between {lo:g} and {hi:g}" if lo is not None and hi is not None
                        else f"at least {lo:g}" if lo is not None else f"at most {hi:g}")
             raise _refuse(f"findings.{finding.id}", f"must be {allowed}{unit}, got {_figure(number)}")

@@ -1,0 +1,203 @@
+"""The clinic on a phone, in a real Chromium against a real ``hipnav serve`` (issue 13, items 6,
+7 and 8): no clinic page scrolls sideways at 390 px (a long unbroken note included), axe finds
+nothing on any of them, the visit form marks every mistake at once beside its field in words,
+and an assessment started from a client's page is saved to that client. Screenshots:
+``clinic-visit-form-390.png`` / ``-1280.png`` and ``clinic-visit-form-errors-390.png`` under
+test-output/screenshots/."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pyotp
+import pytest
+
+from hipnav.reports.document import assess_raw
+from hipnav.store import Store
+from tests.clinic.conftest import PASSWORD, ROOT, Server, enrol
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run", "--disable-sync"]
+SHOTS = ROOT / "test-output" / "screenshots"
+AXE = ROOT / "tests" / "web" / "node_modules" / "axe-core" / "axe.min.js"
+PHONE, DESKTOP = 390, 1280
+#: A note pasted with no space in it: it must wrap, not widen the page.
+UNBROKEN = "x" * 3000
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Server, dict[str, str]]]:
+    folder = tmp_path_factory.mktemp("clinic-phone")
+    url = f"sqlite:///{folder / 'clinic.db'}"
+    store = Store.open(url)
+    admin = store.accounts.create(None, "admin", PASSWORD).actor()
+    secret = enrol(store, admin)
+    ana = store.accounts.create(admin, "ana", PASSWORD, display_name="Ana Therapist").actor()
+    client = store.clients.create(ana, display_name="Jo " + "Longname" * 12, reference="R-" + "9" * 40,
+                                  birth_year=1971, sex="female", notes=UNBROKEN)
+    for day, nprs in ((date(2026, 9, 1), 7), (date(2026, 9, 15), 5)):
+        store.visits.record(ana, client.id, day, nprs=nprs,
+                            psfs=[{"activity": "Climbing the stairs to the flat" + "s" * 60, "score": 4}])
+    case, doc = assess_raw({"format": "hipnav-case/1", "age": 55, "sex": "female",
+                            "findings": {"loc_lateral_hip": True, "exam_fadir": False, "exam_faber": True}})
+    saved = store.assessments.save(ana, client.id, case, doc, source="import")
+    store.close()
+    srv = Server(url, folder).start()
+    yield srv, {"client": client.id, "assessment": saved.id, "secret": secret}
+    srv.stop()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"{CHROMIUM} is missing")
+        pytest.skip(f"{CHROMIUM} is missing")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+def _page(browser: Any, width: int) -> Any:
+    context = browser.new_context(viewport={"width": width, "height": 900}, bypass_csp=True)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    return page
+
+
+def _sign_in(page: Any, base: str, username: str, secret: str | None = None) -> None:
+    page.goto(base + "/clinic/sign-in")
+    page.fill("#username", username)
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+    if secret is not None:
+        page.wait_for_url("**/clinic/sign-in/code")
+        page.fill("#code", pyotp.TOTP(secret).now())
+        page.click("button[type=submit]")
+    page.wait_for_url("**/clinic/clients")
+
+
+def _check(page: Any, name: str, width: int) -> list[str]:
+    """What is wrong with the page now: wider than the screen, or anything axe finds."""
+    problems = []
+    scroll = page.evaluate("() => document.documentElement.scrollWidth")
+    if scroll > width:
+        problems.append(f"{name} is {scroll}px wide at {width}px")
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    problems += [f"{name}: {v['id']} ({v['impact']}): " + "; ".join(n["target"][0] for n in v["nodes"][:3])
+                 for v in result["violations"]]
+    return problems
+
+
+def test_no_clinic_page_scrolls_sideways_on_a_phone_and_axe_finds_nothing(
+        browser: Any, server: tuple[Server, dict[str, str]]) -> None:
+    srv, ids = server
+    cid, aid = ids["client"], ids["assessment"]
+    problems: list[str] = []
+    page = _page(browser, PHONE)
+    try:
+        page.goto(srv.base + "/clinic/sign-in")
+        problems += _check(page, "sign-in", PHONE)
+        _sign_in(page, srv.base, "ana")
+        for name, path in (("clients", "/clinic/clients"), ("client", f"/clinic/clients/{cid}"),
+                           ("visit-form", f"/clinic/clients/{cid}/visits/new"),
+                           ("client-edit", f"/clinic/clients/{cid}/edit"), ("client-new", "/clinic/clients/new"),
+                           ("import", f"/clinic/clients/{cid}/import"), ("assessment", f"/clinic/assessments/{aid}"),
+                           ("delete", f"/clinic/clients/{cid}/delete"), ("account", "/clinic/account"),
+                           ("two-factor", "/clinic/account/two-factor"),
+                           ("save", "/clinic/save?mode=clinician&where=loc_lateral_hip")):
+            page.goto(srv.base + path)
+            if name == "visit-form":
+                page.screenshot(path=str(SHOTS / f"clinic-visit-form-{PHONE}.png"), full_page=True)
+            if name == "client":
+                page.screenshot(path=str(SHOTS / f"clinic-client-page-{PHONE}.png"), full_page=True)
+            problems += _check(page, name, PHONE)
+        page.context.close()
+        page = _page(browser, PHONE)
+        _sign_in(page, srv.base, "admin", ids["secret"])
+        for name, path in (("accounts", "/clinic/admin/accounts"), ("audit", "/clinic/admin/audit")):
+            page.goto(srv.base + path)
+            page.screenshot(path=str(SHOTS / f"clinic-{name}-{PHONE}.png"), full_page=True)
+            problems += _check(page, name, PHONE)
+    finally:
+        page.context.close()
+    assert not problems, "\n".join(problems)
+
+
+def test_the_visit_form_marks_every_mistake_beside_its_field(
+        browser: Any, server: tuple[Server, dict[str, str]]) -> None:
+    srv, ids = server
+    page = _page(browser, DESKTOP)
+    try:
+        _sign_in(page, srv.base, "ana")
+        page.goto(f"{srv.base}/clinic/clients/{ids['client']}/visits/new")
+        page.screenshot(path=str(SHOTS / f"clinic-visit-form-{DESKTOP}.png"), full_page=True)
+        page.context.close()
+        page = _page(browser, PHONE)
+        _sign_in(page, srv.base, "ana")
+        page.goto(f"{srv.base}/clinic/clients/{ids['client']}/visits/new")
+        page.fill("#psfs_activity_1", "Stairs")
+        page.evaluate("() => { for (const id of ['psfs_score_1', 'psfs_score_2']) "
+                      "document.getElementById(id).removeAttribute('max'); }")  # as a bad paste would
+        page.fill("#psfs_score_1", "12")
+        page.fill("#psfs_score_2", "5")  # a rating with no activity
+        page.select_option("#nprs", "4")
+        page.fill("#note", "n" * 5001)  # over the limit: refused, not cut
+        page.click("text=Save the visit")
+        page.wait_for_load_state()
+        summary = page.locator("#form-errors").inner_text()
+        for said in ("The rating of activity 1 must be a number from 0 to 10", "Activity 2 must be a short description",
+                     "The note must be at most 5000 characters"):
+            assert said in summary
+        assert "psfs[" not in page.inner_text("main") and "psfs_" not in page.inner_text("main")
+        for field in ("psfs_score_1", "psfs_activity_2", "note"):
+            assert page.locator(f"#err-{field}").is_visible()
+            assert page.get_attribute(f"#{field}", "aria-invalid") == "true"
+        assert page.input_value("#psfs_activity_1") == "Stairs" and page.input_value("#psfs_score_2") == "5"
+        assert page.input_value("#nprs") == "4" and len(page.input_value("#note")) == 5001
+        page.screenshot(path=str(SHOTS / f"clinic-visit-form-errors-{PHONE}.png"), full_page=True)
+        assert not _check(page, "visit-form-errors", PHONE)
+    finally:
+        page.context.close()
+
+
+def test_a_new_assessment_from_a_clients_page_is_saved_to_that_client(
+        browser: Any, server: tuple[Server, dict[str, str]]) -> None:
+    srv, ids = server
+    page = _page(browser, PHONE)
+    try:
+        _sign_in(page, srv.base, "ana")
+        page.goto(f"{srv.base}/clinic/clients/{ids['client']}")
+        saved = "() => new Set([...document.querySelectorAll(\"a[href^='/clinic/assessments/']\")]" \
+                ".map(a => a.getAttribute('href').split('/')[3])).size"
+        before = page.evaluate(saved)
+        page.click("text=New assessment")
+        page.wait_for_url("**/describe?**")
+        assert f"client={ids['client']}" in page.url
+        page.click("text=Skip this step")
+        page.wait_for_url("**/where?**")
+        page.click("#region-loc_lateral_hip")
+        page.click("text=Continue to the questions")
+        page.wait_for_url("**/question?**")
+        page.click("text=Finish now and see the result")
+        page.wait_for_url("**/result?**")
+        page.click("text=Save to the client's record")
+        page.wait_for_url("**/clinic/save?**")
+        assert page.locator("#client_id").input_value() == ids["client"]
+        page.click("button[type=submit]:has-text('Save')")
+        page.wait_for_url("**/clinic/assessments/**")
+        page.goto(f"{srv.base}/clinic/clients/{ids['client']}")
+        assert page.evaluate(saved) == before + 1
+    finally:
+        page.context.close()
