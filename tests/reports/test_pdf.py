@@ -42,7 +42,8 @@ def test_client_report_with_red_flag_and_trend(report_dir: Path) -> None:
     text = " ".join(_text(pdf).split())
     for expected in ("Hip pain summary for your healthcare provider", "Jo Smith (record R-17)",
                      "Prepared by Alice Practitioner", "URGENCY", "Warning signs (red flags) found",
-                     "Where it hurts", "Most likely causes", "Outcome trend", "Questions to ask your provider",
+                     "Where it hurts", "For the clinician: most likely causes", "Outcome trend",
+                     "Questions to ask your provider",
                      "does not replace a clinician", doc["causes"][0]["plain_name"].split()[0]):
         assert expected in text, expected
     assert doc["red_flags"][0]["message"][:40] in text

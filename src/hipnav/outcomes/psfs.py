@@ -66,7 +66,8 @@ def _activity(item: object, where: str) -> PsfsActivity:
     if score is None:
         refused.append(BadInput(f"{where}.score", "needs a rating from 0 to 10"))
     elif isinstance(score, bool) or not isinstance(score, int | float) or not 0 <= score <= 10:
-        refused.append(BadInput(f"{where}.score", f"must be a number from 0 to 10, got {score!r}"))
+        got = f"{score:g}" if isinstance(score, int | float) and not isinstance(score, bool) else repr(score)
+        refused.append(BadInput(f"{where}.score", f"must be a number from 0 to 10, got {got}"))
     if refused:
         raise every(refused)
     assert isinstance(name, str) and isinstance(score, int | float)

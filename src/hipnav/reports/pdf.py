@@ -213,7 +213,7 @@ def _where_and_what(doc: Mapping[str, Any], st: _Styles, f: Fonts) -> list[Any]:
 def _causes(doc: Mapping[str, Any], st: _Styles, f: Fonts) -> list[Any]:
     causes = doc.get("causes") or []
     out: list[Any] = [
-        _p("Most likely causes", st.h2, f),
+        _p("For the clinician: most likely causes and the evidence", st.h2, f),
         _p("Each percentage is that condition's own probability given the answers; several conditions can "
            "be present together, so they need not add up to 100%. LR is the likelihood ratio: above 1 the "
            "answer makes the cause more likely, below 1 less likely.", st.small, f),
