@@ -108,6 +108,6 @@ def test_the_report_names_what_to_rule_out(report_dir: Path) -> None:
     pdf.write_bytes(render_pdf(case, doc))
     text = " ".join(_text(pdf).split())
     assert "Serious causes to rule out now" in text
-    assert text.index("Serious causes to rule out now") < text.index("Most likely causes")
+    assert text.index("Serious causes to rule out now") < text.index("For the clinician: most likely causes")
     for r in doc["must_rule_out"]:
         assert r["name"] in text and " ".join(r["why"].split()[:8]) in text
