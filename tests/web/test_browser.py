@@ -130,7 +130,7 @@ def test_a_person_clicks_the_body_map_answers_and_sees_the_result(live_server: s
     assert causes.count() >= 5
     first = causes.first
     first.locator("summary").click()
-    assert first.locator("text=What made it more likely").is_visible()
+    assert first.locator("text=What points to this cause").is_visible()
     assert first.locator("a.source, span.source").first.is_visible()
 
 
@@ -185,7 +185,7 @@ def test_keyboard_only_completes_the_same_flow(live_server: str, watched: Any) -
     assert asked
     tab_to(page, "li.cause summary")
     page.keyboard.press("Enter")
-    assert page.locator("li.cause").first.locator("text=What made it more likely").is_visible()
+    assert page.locator("li.cause").first.locator("text=What points to this cause").is_visible()
 
 
 def test_back_button_goes_to_the_previous_screen(live_server: str, watched: Any) -> None:
