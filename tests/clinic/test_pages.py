@@ -28,12 +28,25 @@ def test_clients_create_edit_search(web: TestClient, alice: Actor) -> None:
     cid = _new_client(web, token, display_name="Jo Smith", reference="R-7", birth_year="1966", sex="female")
     _new_client(web, token, display_name="Max Power")
     bad = web.post("/clinic/clients/new", data={"csrf_token": token, "display_name": "X", "birth_year": "1850"})
-    assert bad.status_code == 400 and "birth year" in bad.text
+    assert bad.status_code == 400 and "The year of birth must be" in bad.text and "birth_year must" not in bad.text
     web.post(f"/clinic/clients/{cid}/edit", data={"csrf_token": token, "display_name": "Jo Smith",
                                                  "notes": "runs 20 km a week"})
     assert "runs 20 km a week" in web.get(f"/clinic/clients/{cid}").text
     listed = web.get("/clinic/clients?q=r-7").text
     assert "Jo Smith" in listed and "Max Power" not in listed
+
+
+def test_the_client_form_marks_every_mistake_and_keeps_what_was_typed(web: TestClient, alice: Actor) -> None:
+    token = sign_in(web, "alice")
+    long_contact = "c" * 250  # over the 200 limit: refused whole, not cut by the form
+    bad = web.post("/clinic/clients/new", data={"csrf_token": token, "display_name": " ", "birth_year": "19x6",
+                                                "contact": long_contact, "notes": "keeps this"})
+    assert bad.status_code == 400
+    for said, field in (("The name or initials must be given", "display_name"),
+                        ("The year of birth must be a year such as 1980", "birth_year"),
+                        ("The contact must be at most 200 characters", "contact")):
+        assert said in bad.text and f'id="err-{field}"' in bad.text
+    assert f'value="{long_contact}"' in bad.text and "keeps this" in bad.text and "maxlength" not in bad.text
 
 
 def test_outcome_visits_are_scored_and_charted(web: TestClient, store: Store, alice: Actor) -> None:

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import func, or_, select
 
-from hipnav.bad_input import BadInput
+from hipnav.bad_input import BadInput, every
 from hipnav.json_input import check_text
 from hipnav.store import audit
 from hipnav.store.actor import Actor
@@ -50,22 +50,33 @@ def clean_fields(fields: Mapping[str, object], *, creating: bool) -> dict[str, o
     if unknown:
         raise BadInput(sorted(unknown)[0], "is not a client field")
     out: dict[str, object] = {}
-    for key, value in fields.items():
-        if isinstance(value, str):
-            value = check_text(value, key).strip() or None
-        if key == "birth_year" and value is not None:
-            value = _birth_year(value)
-        elif key == "sex" and value is not None and value not in SEXES:
-            raise BadInput("sex", f"must be one of {', '.join(SEXES)}")
-        elif key in _LIMITS and value is not None:
-            if not isinstance(value, str):
-                raise BadInput(key, "must be text")
-            if len(value) > _LIMITS[key]:
-                raise BadInput(key, f"must be at most {_LIMITS[key]} characters")
-        out[key] = value
-    if (creating or "display_name" in out) and not out.get("display_name"):
-        raise BadInput("display_name", "a name or initials are needed")
+    refused: list[BadInput] = []
+    for key, value in fields.items():  # every field is checked, so a form can mark each one
+        try:
+            out[key] = _field(key, value)
+        except BadInput as exc:
+            refused.append(exc)
+    if (creating or "display_name" in fields) and not out.get("display_name") and not any(
+            r.field == "display_name" for r in refused):
+        refused.append(BadInput("display_name", "must be given (a name or initials will do)"))
+    if refused:
+        raise every(refused)
     return out
+
+
+def _field(key: str, value: object) -> object:
+    if isinstance(value, str):
+        value = check_text(value, key).strip() or None
+    if key == "birth_year" and value is not None:
+        return _birth_year(value)
+    if key == "sex" and value is not None and value not in SEXES:
+        raise BadInput("sex", f"must be one of {', '.join(SEXES)}")
+    if key in _LIMITS and value is not None:
+        if not isinstance(value, str):
+            raise BadInput(key, "must be text")
+        if len(value) > _LIMITS[key]:
+            raise BadInput(key, f"must be at most {_LIMITS[key]} characters")
+    return value
 
 
 def _birth_year(value: object) -> int:

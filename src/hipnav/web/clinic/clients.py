@@ -17,6 +17,7 @@ from hipnav.store.clients import EDITABLE
 from hipnav.store.schema import SEXES
 from hipnav.web.clinic import auth, chart
 from hipnav.web.clinic.context import clinic, db
+from hipnav.web.field_errors import worded
 
 
 def not_found() -> HTTPException:
@@ -41,6 +42,14 @@ def _fields(form: Any) -> dict[str, str]:
     return {k: str(form.get(k) or "") for k in EDITABLE if k in form}
 
 
+#: The client form's fields: the store's name -> (the input's id, its name in words).
+CLIENT_FIELDS = {
+    "display_name": ("display_name", "The name or initials"), "reference": ("reference", "The record number"),
+    "birth_year": ("birth_year", "The year of birth"), "sex": ("sex", "Sex"),
+    "contact": ("contact", "The contact"), "notes": ("notes", "The notes"),
+}
+
+
 @auth.page
 async def clients_list(request: Request) -> Response:
     who = auth.me(request)
@@ -60,7 +69,7 @@ async def client_new(request: Request) -> Response:
         created = await db(clinic(request).store.clients.create, who.actor, **values)
     except BadInput as exc:
         return clinic(request).render(request, "clinic/client_form.html", status_code=400, client=None,
-                                      values=values, errors={exc.field: exc.message},
+                                      values=values, errors=worded(exc, CLIENT_FIELDS),
                                       sexes=SEXES)
     return RedirectResponse(f"/clinic/clients/{created.id}", status_code=303)
 
@@ -93,7 +102,7 @@ async def client_edit(request: Request) -> Response:
         await db(store.clients.update, who.actor, cid, **values)
     except BadInput as exc:
         return clinic(request).render(request, "clinic/client_form.html", status_code=400, client=client,
-                                      values=values, errors={exc.field: exc.message},
+                                      values=values, errors=worded(exc, CLIENT_FIELDS),
                                       sexes=SEXES)
     except NotFound:
         raise not_found() from None
