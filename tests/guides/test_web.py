@@ -88,7 +88,7 @@ def test_open_a_causes_guide_from_a_result(browser):
         page.goto(f"{base}/result?{RESULT_QS}")
         cause = page.locator("#cause-gluteal_tendinopathy")
         cause.locator("summary").click()
-        cause.get_by_role("link", name="What the research says").click()
+        cause.get_by_role("link", name="Read the guide").click()  # in view, not only inside the cause
         page.wait_for_url(f"{base}/conditions/gluteal_tendinopathy")
         assert page.locator("h1").inner_text().startswith("Gluteal tendinopathy")
         assert page.locator("figure.guide-drawing svg").is_visible()
