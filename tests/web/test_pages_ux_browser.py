@@ -165,7 +165,7 @@ def test_two_bad_numbers_are_both_marked_and_nothing_is_lost(live_server: str, b
         page.fill("#field-age", "54")
         page.fill("#field-pain_severity", "6")
         page.click("text=Continue to the questions")
-        page.wait_for_url("**/question?**")
+        page.wait_for_url("**/safety?**")
         assert "where=loc_ischial" in page.url and "age=54" in page.url
     finally:
         page.context.close()
