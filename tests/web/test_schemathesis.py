@@ -41,6 +41,16 @@ def _control_character_anywhere(value: Any) -> bool:
     return False
 
 
+def _surrogate_anywhere(value: Any) -> bool:
+    if isinstance(value, str):
+        return any("\ud800" <= ch <= "\udfff" for ch in value)
+    if isinstance(value, dict):
+        return any(_surrogate_anywhere(k) or _surrogate_anywhere(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(map(_surrogate_anywhere, value))
+    return False
+
+
 def _huge_number_anywhere(value: Any) -> bool:
     if isinstance(value, bool):
         return False
@@ -69,4 +79,10 @@ def test_api_never_fails_and_matches_its_schema(case: schemathesis.Case) -> None
     if response.status_code == 422 and response.json().get("error") == "invalid_number" \
             and _huge_number_anywhere(case.body):
         excluded.append(checks.positive_data_acceptance)
+    # Generated strings may hold lone surrogate code points; sent as JSON, a high and a low one
+    # side by side become one escaped pair that every JSON reader decodes as ONE character.
+    # The server then counts fewer characters than the generator did, so a string "too long"
+    # by the generator's count can be within ``maxLength`` as sent: no wrong acceptance.
+    if _surrogate_anywhere(case.body):
+        excluded.append(checks.negative_data_rejection)
     case.validate_response(response, excluded_checks=excluded)

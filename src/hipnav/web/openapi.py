@@ -35,8 +35,10 @@ _STR = {"type": "string"}
 _NSTR = _nullable(_STR)
 _NUM = {"type": "number"}
 _PLAIN = r"[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]*"
-#: Free text: a letter somewhere, and no control character but tab, line feed, carriage return.
-_TEXT = f"^{_PLAIN}[A-Za-z]{_PLAIN}$"
+#: Free text: no control character but tab, line feed, carriage return. The letter it must
+#: hold is any Unicode letter (``str.isalpha``), which an OpenAPI 3.0 (ECMA 262, no ``\\p{L}``)
+#: pattern cannot say: the description says it, and a text without one is refused (422).
+_TEXT = f"^{_PLAIN}$"
 #: Any text without a control character (every input refuses them, hipnav.json_input).
 _PLAIN_STR = {**_NSTR, "pattern": f"^{_PLAIN}$"}
 
