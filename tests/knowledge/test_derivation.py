@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 
 from hipnav.knowledge import load
-from hipnav.knowledge.conditions import normal_shares
 from hipnav.knowledge.derivation import disagreements
+from hipnav.knowledge.distribution import normal_shares
 from tests.conftest import run_hipnav
 from tests.knowledge.conftest import COEXISTENCE
 

@@ -6,20 +6,21 @@ An evidence entry is one of:
 
 - a **frequency**: how often the finding occurs in the condition, ``proportion`` (yes/no
   finding) or ``proportions`` (one share per band or value; one state may be left out and takes
-  the rest), or for a numeric finding a published ``mean`` and ``sd`` (the bands' shares then
-  follow from a normal distribution truncated to the finding's range). Likelihood ratios are
-  derived from these at load (:mod:`hipnav.knowledge.derivation`);
+  the rest), or for a numeric finding the summary a publication reports (mean and SD, median
+  with quartiles or range, shares over its own groups, a mixture of disorders), turned into
+  the bands' shares by :mod:`hipnav.knowledge.distribution`. Likelihood ratios are derived
+  from these at load (:mod:`hipnav.knowledge.derivation`);
 - **published test accuracy**, kept as published: ``sens`` and ``spec``, ``lr_pos`` and/or
   ``lr_neg``, ``lr_by_band`` or ``lr_by_value``.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from hipnav.knowledge.distribution import SUMMARY_KEYS, band_shares
 from hipnav.knowledge.model import (
     ConsulterRate,
     Evidence,
@@ -38,27 +39,9 @@ from hipnav.knowledge.validation import (
 )
 
 ACCURACY_KEYS = ("sens", "spec", "lr_pos", "lr_neg", "lr_by_band", "lr_by_value")
-FREQUENCY_KEYS = ("proportion", "proportions", "mean")
+FREQUENCY_KEYS = ("proportion", "proportions", *SUMMARY_KEYS)
 #: shares of a finding's states may miss summing to one by this much (rounded published figures)
 SUM_TOLERANCE = 0.02
-
-
-def _normal_cdf(x: float, mean: float, sd: float) -> float:
-    return 0.5 * (1.0 + math.erf((x - mean) / (sd * math.sqrt(2.0))))
-
-
-def normal_shares(finding: Finding, mean: float, sd: float) -> dict[str, float]:
-    """Each band's share under a normal distribution with a published mean and SD, truncated to
-    the finding's range (ages cannot fall below 0)."""
-    lo = finding.min if finding.min is not None else -math.inf
-    hi = finding.max if finding.max is not None else math.inf
-    shares = {}
-    for band in finding.bands:
-        start = max(band.gte if band.gte is not None else (band.gt if band.gt is not None else lo), lo)
-        end = min(band.lt if band.lt is not None else (band.lte if band.lte is not None else hi), hi)
-        shares[band.id] = max(_normal_cdf(end, mean, sd) - _normal_cdf(start, mean, sd), 0.0)
-    total = sum(shares.values())
-    return {b: v / total for b, v in shares.items()}
 
 
 def _continuity(shares: dict[str, float], n: int) -> dict[str, float]:
@@ -68,23 +51,25 @@ def _continuity(shares: dict[str, float], n: int) -> dict[str, float]:
     return {s: (v * n + 0.5) / (n + 0.5 * k) for s, v in shares.items()}
 
 
-def _shares(raw: dict, finding: Finding, where: str, problems: Problems) -> dict[str, float] | None:
+def _shares(raw: dict, finding: Finding, where: str, problems: Problems,
+            refs: set[str]) -> dict[str, float] | None:
     """The proportions an entry (or an ``also`` figure) states, over every state of the finding."""
     if finding.type == "bool":
         p = raw.get("proportion")
-        if "proportions" in raw or "mean" in raw:
+        if "proportions" in raw or any(k in raw for k in SUMMARY_KEYS):
             problems.add(where, "a yes/no finding takes 'proportion' (how often it is present)")
             return None
         if not is_number(p) or not 0 <= p <= 1:
             problems.add(f"{where} proportion", f"must be a number in [0, 1], got {p!r}")
             return None
         return {"yes": float(p), "no": 1.0 - float(p)}
-    if "mean" in raw:
-        mean, sd = raw.get("mean"), raw.get("sd")
-        if finding.type != "number" or not is_number(mean) or not is_number(sd) or sd <= 0:
-            problems.add(f"{where} mean", "a numeric finding's 'mean' needs a number and an 'sd' > 0")
+    if any(k in raw for k in SUMMARY_KEYS):
+        if "proportions" in raw:
+            problems.add(where, "'proportions' or a published summary (mean, median, groups, "
+                         "components), not both")
             return None
-        return normal_shares(finding, float(mean), float(sd))
+        return band_shares(raw, finding, where, problems,
+                           lambda part, at: _published(part, at, problems, refs))
     table = raw.get("proportions")
     if not isinstance(table, dict) or not table:
         problems.add(where, f"a {finding.type} finding takes 'proportions' (a share per state)")
@@ -109,13 +94,22 @@ def _shares(raw: dict, finding: Finding, where: str, problems: Problems) -> dict
     return {s: shares[s] / total for s in finding.states}
 
 
+def _published(part: dict, where: str, problems: Problems, refs: set[str]) -> bool:
+    """A component of a mixture is one disorder's published summary, with its own source."""
+    if provenance(part, where, problems, refs).is_estimate:
+        problems.add(where, "a component is a published figure with its 'source' "
+                     "(the weights may be estimated)")
+        return False
+    return True
+
+
 def _figure(raw: Any, finding: Finding, where: str, problems: Problems,
             refs: set[str]) -> tuple[dict[str, float], Provenance, int | None, str | None] | None:
     if not isinstance(raw, dict):
         problems.add(where, "must be a mapping")
         return None
     prov = provenance(raw, where, problems, refs)
-    shares = _shares(raw, finding, where, problems)
+    shares = _shares(raw, finding, where, problems, refs)
     n = raw.get("n")
     if n is not None and (not isinstance(n, int) or isinstance(n, bool) or n < 1):
         problems.add(f"{where} n", f"must be a whole number of people, got {n!r}")
@@ -148,8 +142,15 @@ def _frequency(cond: str, raw: dict, finding: Finding, where: str, problems: Pro
     if figure is None:
         return None
     shares, prov, n, population = figure
+    components = []
+    for i, part in enumerate(raw.get("components") or []):  # (each checked while mixing)
+        at = f"{where} components[{i}]"
+        part_shares = band_shares(part, finding, at, problems, lambda p, a: _published(p, a, problems, refs))
+        if part_shares is not None:
+            components.append(Figure(part_shares, provenance(part, at, problems, refs), part.get("n"),
+                                     part.get("population"), weight=float(part["weight"])))
     return Frequency(condition=cond, finding=finding.id, proportions=shares, provenance=prov, n=n,
-                     population=population, also=tuple(also))
+                     population=population, also=tuple(also), components=tuple(components))
 
 
 def _accuracy(cond: str, raw: dict, finding: Finding, where: str, problems: Problems,

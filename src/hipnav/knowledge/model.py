@@ -159,6 +159,7 @@ class Figure:
     provenance: Provenance
     n: int | None = None
     population: str | None = None
+    weight: float | None = None  # a component's share of a mixture (``components:``)
 
 
 @dataclass(frozen=True)
@@ -174,6 +175,9 @@ class Frequency:
     n: int | None = None
     population: str | None = None
     also: tuple[Figure, ...] = ()
+    # a condition grouping disorders: each one's published figure, mixed by weight into
+    # ``proportions`` (whose provenance is that of the weights)
+    components: tuple[Figure, ...] = ()
 
 
 @dataclass(frozen=True)
