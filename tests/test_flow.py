@@ -63,6 +63,30 @@ def test_the_safety_screen_holds_every_open_safety_question_that_applies():
     assert not skipped and unchecked(r, "patient")  # "not sure" is not checked
 
 
+def test_a_limp_is_a_safety_question_only_in_a_child_or_after_an_injury():
+    """A limp alone is no warning sign in an adult (screening.yaml): not beside "cannot bear
+    weight" on an adult's safety screen, but on a child's, and on a second safety screen once
+    an adult says the pain began with an injury; an adult who was not hurt may still be asked
+    it among the other questions."""
+    adult = result({"loc_groin": True}, age=40, sex="female")
+    first = [q.finding for q in safety_screen(adult, "patient")]
+    assert "unable_to_bear_weight" in first and "limp" not in first
+    assert "limp" not in unchecked(result(no_to_safety(loc_groin=True), age=40), "patient")
+    child = result({"loc_groin": True}, age=9, sex="male")
+    assert "limp" in [q.finding for q in safety_screen(child, "patient")]
+    unknown_age = result({"loc_groin": True})
+    assert "limp" in [q.finding for q in safety_screen(unknown_age, "patient")]  # might be a child
+    answers = {f: False for f in first}
+    hurt = result({"loc_groin": True, **answers, "onset_trauma": True}, age=40, sex="female")
+    follow_up = [q.finding for q in safety_screen(hurt, "patient")]
+    assert "limp" in follow_up
+    limping = result({"loc_groin": True, **answers, "onset_trauma": True, "limp": True}, age=40, sex="female")
+    assert "injury_painful_weight_bearing" in {f.id for f in limping.red_flags}
+    not_hurt = result({"loc_groin": True, **answers}, age=40, sex="female")
+    assert not safety_screen(not_hurt, "patient")
+    assert "limp" in information_gain(MODEL, not_hurt.case)  # asked later if it helps
+
+
 def test_a_warning_sign_stops_the_conversation():
     assert stops(result({"saddle_anesthesia": True}))
     assert not stops(result(no_to_safety()))

@@ -4,8 +4,9 @@ right cause is still among the first three, against asking everything.
 
 The simulated person answers every question from the case: yes or no where the case states
 it, "not sure" where it does not. Screens are counted as a person meets them: the body map
-with age, sex, how long and how bad (one), the safety screen (one, when there is one), then
-one screen per question. The free-text step is not simulated (it is optional).
+with age, sex, how long and how bad (one), the safety screen (one, when there is one, and
+one more when an answer on it brings another safety question), then each screen of
+questions. The free-text step is not simulated (it is optional).
 
 "Asking everything" is the same body map with every question of the question set answered
 from the case: the most that the conversation could learn from this person.
@@ -32,7 +33,7 @@ class Played:
     case_id: str | None
     screens: int
     questions: int  # asked after the safety screen
-    safety_questions: int  # on the safety screen
+    safety_questions: int  # on the safety screens
     stopped: bool  # the safety screen stopped it with advice
     top3: bool  # the primary diagnosis among the first three at the end
     top3_everything: bool  # ... when every question is asked
@@ -88,12 +89,13 @@ def play(case: Case, primary: str, model: CompiledModel, question_set: str = "pa
         else:
             skip.add(fid)
 
-    screens = 1
+    screens, on_safety = 1, 0
     result = _with(raw, answers, model)
-    screen = safety_screen(result, question_set, frozenset(skip))
-    on_safety = len(screen)
-    if screen:
+    # the safety screen, and again while an answer on it brings another safety question
+    # (a limp after an injury), as the web flow and the interview do
+    while not stops(result) and (screen := safety_screen(result, question_set, frozenset(skip))):
         screens += 1
+        on_safety += len(screen)
         for s in screen:
             answer(s.finding)
         result = _with(raw, answers, model)

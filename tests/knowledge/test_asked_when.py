@@ -68,3 +68,39 @@ def test_a_broken_entry_is_named_in_the_error(kb_dir, old, new, expected):
 
 def test_the_shipped_rules_load(kb):
     assert {"pregnant_or_postpartum", "pain_with_menses", "snapping_painful", "limp"} <= set(kb.asked_when)
+
+
+SCREENING = """screening_questions:
+  - saddle_anesthesia
+  - finding: fever
+    unless: {finding: unable_to_bear_weight, is: false}
+    reason: A test entry that leaves a safety question off the screen
+"""
+
+
+def test_a_safety_question_is_left_off_the_safety_screen_by_its_unless(kb_dir):
+    from hipnav.engine import compiled, parse_case
+    from hipnav.engine.next_question import screening_questions
+
+    (kb_dir / "screening.yaml").write_text(SCREENING)
+    kb = load(kb_dir)
+    assert kb.screening == ("saddle_anesthesia", "fever")
+    model = compiled(kb)
+    on = screening_questions(model, parse_case({"findings": {}}, kb))
+    off = screening_questions(model, parse_case({"findings": {"unable_to_bear_weight": False}}, kb))
+    assert "fever" in on and "fever" not in off
+
+
+@pytest.mark.parametrize(("old", "new", "expected"), [
+    ("  - saddle_anesthesia\n", "  - saddle_numb\n", "'saddle_numb' is not a yes/no finding"),
+    ("is: false}", "maybe: 1}", "screening.yaml: fever unless: a finding predicate needs exactly one of"),
+    ("    unless: {finding: unable_to_bear_weight, is: false}\n", "", "fever: a mapping entry needs an 'unless'"),
+    ("    reason: A test entry that leaves a safety question off the screen\n", "", "fever: needs a 'reason'"),
+    ("    reason:", "    when: always\n    reason:", "screening.yaml: fever: unknown key(s) ['when']"),
+])
+def test_a_broken_safety_entry_is_named_in_the_error(kb_dir, old, new, expected):
+    assert old in SCREENING
+    (kb_dir / "screening.yaml").write_text(SCREENING.replace(old, new))
+    with pytest.raises(KnowledgeError) as err:
+        load(kb_dir)
+    assert any(expected in p for p in err.value.problems), err.value.problems

@@ -242,21 +242,23 @@ def run(args: argparse.Namespace) -> int:
 
     result = current()
     go_on = True
-    screen = safety_screen(result, question_set, session.skipped())
-    if screen:
-        print("\nSafety questions: do any of these apply to you? They can be signs of a problem "
-              "that needs help quickly.")
     try:
-        for s in screen:
-            if s.finding in not_asked(kb, result.case.values()):
-                continue  # settled by an answer on this screen ("cannot bear weight": no limp question)
-            session.answer(s.finding, _yes_no(f"  {s.text}", read))
-            result = current()
-            if stops(result):
-                _stop_advice(result)
-                again = _ask("\nPlease act on this now. Answer more questions anyway? [y/N]", read)
-                go_on = again in ("y", "yes")
-                break
+        # the safety screen, and again while an answer on it brings another safety question
+        # (a limp after an injury)
+        stopped = False
+        while not stopped and (screen := safety_screen(result, question_set, session.skipped())):
+            print("\nSafety questions: do any of these apply to you? They can be signs of a problem "
+                  "that needs help quickly.")
+            for s in screen:
+                if s.finding in not_asked(kb, result.case.values()):
+                    continue  # settled by an answer on this screen ("cannot bear weight": no limp question)
+                session.answer(s.finding, _yes_no(f"  {s.text}", read))
+                result = current()
+                if stops(result):
+                    _stop_advice(result)
+                    again = _ask("\nPlease act on this now. Answer more questions anyway? [y/N]", read)
+                    go_on, stopped = again in ("y", "yes"), True
+                    break
         while go_on:
             result = current()
             shown = next_screen(result, question_set, session.skipped(), len(session.screens),
@@ -289,8 +291,8 @@ def run(args: argparse.Namespace) -> int:
 
     final = current()
     open_safety = [kb.findings[f].text for f in unchecked(final, question_set)]
-    print("\n" + render(describe(final, CAUSES), final.next_question(question_set),
-                        unchecked=open_safety, lowest=kb.urgency_levels[-1].id))
+    print("\n" + render(describe(final, CAUSES), kb, final.next_question(question_set),
+                        unchecked=open_safety, lowest=kb.urgency_levels[-1].id, clinician=args.clinician))
     save_to = args.save
     if save_to is None and sys.stdin.isatty():
         save_to = _ask("\nSave this case as JSON? Type a file name, or press Enter to skip:", read) or None

@@ -152,7 +152,8 @@ def screening_questions(model: CompiledModel, case: Case, question_set: str = PA
                         skip: frozenset[str] = frozenset()) -> list[str]:
     """Red-flag screening questions still worth asking: each names a finding of a red-flag
     rule that is still undecided (neither fired nor ruled out) for this case, and applies to
-    the person (``asked_when.yaml``)."""
+    the person (``asked_when.yaml``) and to the safety screen for them (``screening.yaml``:
+    a limp only in a child or after an injury)."""
     kb = model.kb
     values = case.values()
     skip = skip | not_asked(kb, values)
@@ -160,7 +161,8 @@ def screening_questions(model: CompiledModel, case: Case, question_set: str = PA
     open_rules = [rf for rf in kb.red_flags.values() if rf.when.evaluate(values) is None]
     open_findings = set().union(*(rf.when.findings() for rf in open_rules)) if open_rules else set()
     return [f for f in kb.screening
-            if f in allowed and f not in values and f not in skip and f in open_findings]
+            if f in allowed and f not in values and f not in skip and f in open_findings
+            and ((rule := kb.screening_unless.get(f)) is None or rule.evaluate(values) is not True)]
 
 
 def next_question(model: CompiledModel, case: Case, question_set: str = PATIENT,

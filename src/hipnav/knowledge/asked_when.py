@@ -27,7 +27,9 @@ if TYPE_CHECKING:
     from hipnav.knowledge.model import KnowledgeBase
 
 FILE = "asked_when.yaml"
+SCREENING_FILE = "screening.yaml"
 _KEYS = {"finding", "sex", "age", "after", "unless", "ask_by_sex", "reason"}
+_SCREENING_KEYS = {"finding", "unless", "reason"}
 
 
 @dataclass(frozen=True)
@@ -107,6 +109,45 @@ def _entry(raw: Any, where: str, findings: dict[str, Finding], problems: Problem
             or after is False or unless is False):
         return None
     return AskedWhen(fid, reason, sex, age, _or_none(after), _or_none(unless), dict(wording))
+
+
+def read_screening(root: Path, findings: dict[str, Finding],
+                   problems: Problems) -> tuple[tuple[str, ...], dict[str, Predicate]]:
+    """The safety questions (``screening.yaml``), most dangerous first, and for some the
+    answers that leave them off the safety screen (``unless``, as in ``asked_when.yaml``).
+
+    A question belongs on the safety screen only where a "yes" to it can be a warning sign
+    for this person: a limp is one in a child (the red flags child_limp and child_fever_limp,
+    after the paediatric limp guidelines they cite) or after an injury, not in an adult who
+    was not hurt, who is asked about a limp, if it helps, among the questions of what brings
+    the pain on. Each entry is a finding, or
+    a mapping with its ``finding``, an ``unless`` predicate and the ``reason``; each problem
+    is named with its entry."""
+    path = root / SCREENING_FILE
+    doc = read_yaml(path, problems) if path.exists() else {}
+    questions: list[str] = []
+    unless: dict[str, Predicate] = {}
+    for raw in (doc or {}).get("screening_questions") or ():
+        fid = raw.get("finding") if isinstance(raw, dict) else raw
+        if not isinstance(fid, str) or fid not in findings or findings[fid].type != "bool":
+            problems.add(SCREENING_FILE, f"'{fid}' is not a yes/no finding")
+            continue
+        questions.append(fid)
+        if not isinstance(raw, dict):
+            continue
+        where = f"{SCREENING_FILE}: {fid}"
+        if extra := sorted(set(raw) - _SCREENING_KEYS):
+            problems.add(where, f"unknown key(s) {extra}; known: {sorted(_SCREENING_KEYS)}")
+        if not isinstance(raw.get("reason"), str) or len(raw["reason"]) < 10:
+            problems.add(where, "needs a 'reason': why it is left off the safety screen then")
+        rule = _predicate(raw.get("unless"), f"{where} unless", findings, problems)
+        if rule is None:
+            problems.add(where, "a mapping entry needs an 'unless' predicate")
+        elif isinstance(rule, Predicate):
+            unless[fid] = rule
+    if len(set(questions)) != len(questions):
+        problems.add(SCREENING_FILE, "a question is listed twice")
+    return tuple(questions), unless
 
 
 def _or_none(p: Predicate | bool | None) -> Predicate | None:

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from hipnav.knowledge import derivation
-from hipnav.knowledge.asked_when import read_asked_when
+from hipnav.knowledge.asked_when import read_asked_when, read_screening
 from hipnav.knowledge.conditions import condition_entry, consulter_rates
 from hipnav.knowledge.model import (
     Band,
@@ -346,12 +346,7 @@ def load(root: Path | str | None = None) -> KnowledgeBase:
     triage_raw = read_yaml(root / "triage.yaml", problems) if (root / "triage.yaml").exists() else None
     policy = read_policy(triage_raw, level_ids, condition_ids, problems, refs)
 
-    screening_path = root / "screening.yaml"
-    screening_raw = read_yaml(screening_path, problems) if screening_path.exists() else {}
-    screening = tuple((screening_raw or {}).get("screening_questions") or ())
-    for fid in screening:
-        if fid not in findings or findings[fid].type != "bool":
-            problems.add("screening.yaml", f"'{fid}' is not a yes/no finding")
+    screening, screening_unless = read_screening(root, findings, problems)
     asked_when = read_asked_when(root, findings, problems)
 
     if problems.items:
@@ -369,7 +364,8 @@ def load(root: Path | str | None = None) -> KnowledgeBase:
         default_setting=default_setting, urgency_levels=levels,
         findings=findings, conditions=conditions, families=families, clusters=clusters,
         red_flags=red_flags, triage=policy, references=references,
-        screening=screening, asked_when=asked_when, age_mix=age_mix, age_mix_provenance=age_mix_provenance,
+        screening=screening, screening_unless=screening_unless, asked_when=asked_when, age_mix=age_mix,
+        age_mix_provenance=age_mix_provenance,
         consulters=consulters, coexistence=coexistence, base_rates={default_setting: rates},
     )
 

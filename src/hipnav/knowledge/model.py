@@ -331,6 +331,8 @@ class KnowledgeBase:
     triage: TriagePolicy  # (hipnav.knowledge.policy)
     references: dict[str, Reference]
     screening: tuple[str, ...] = ()  # red-flag screening questions, asked first, in order
+    # answers that leave a screening question off the safety screen (screening.yaml)
+    screening_unless: dict[str, Predicate] = field(default_factory=dict)
     asked_when: dict[str, AskedWhen] = field(default_factory=dict)  # when a question applies
     # Each setting's consulters by age band (meta.yaml), with the reason for the figures.
     age_mix: dict[str, dict[str, float]] = field(default_factory=dict)
