@@ -4,8 +4,13 @@ reason reads the same wherever a person sees it."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from hipnav.engine.explanation import Contribution
 from hipnav.knowledge.model import Finding, KnowledgeBase, Provenance
+
+if TYPE_CHECKING:
+    from hipnav.result import Reason
 
 
 def answer_word(finding: Finding, state: str) -> str:
@@ -14,6 +19,18 @@ def answer_word(finding: Finding, state: str) -> str:
     if finding.is_exam:
         return "positive" if state == "yes" else "negative"
     return "yes" if state == "yes" else "no"
+
+
+def said(reason: Reason, kb: KnowledgeBase) -> str:
+    """What a reason was, as a person reads it: "Pain in the groin: you said no" (a test:
+    "FADIR test: negative"; a number or a rule as :func:`describe_contribution` words it).
+    The web result and the terminal report both word a lay reader's reasons with it; which
+    way a reason points is :attr:`hipnav.result.Reason.strength`."""
+    finding = None if reason.is_rule else kb.findings.get(reason.finding)
+    if finding is None or finding.type != "bool":
+        return reason.text
+    word = answer_word(finding, reason.state)
+    return f"{finding.text.rstrip('?')}: {word if finding.is_exam else 'you said ' + word}"
 
 
 def clinical_name(finding: Finding) -> str:

@@ -84,8 +84,33 @@ def test_readable_report_puts_urgency_first_and_cites_sources(tmp_path):
     body = [x for x in proc.stdout.splitlines() if x.strip()]
     assert body[2].startswith("URGENCY:")
     assert "Likely causes" in proc.stdout
-    assert "%" in proc.stdout and "LR " in proc.stdout
+    assert "%" in proc.stdout
     assert "does not replace a clinician" in proc.stdout
+
+
+def test_readable_report_speaks_to_a_person_and_to_a_clinician_with_clinician(tmp_path):
+    """A person reads what they said and which way it points, in the web result's words; the
+    likelihood ratios and grades are shown only with --clinician (issue 13 item 4)."""
+    path = tmp_path / "case.json"
+    path.write_text(json.dumps({"id": "demo", "age": 45, "sex": "female",
+                                "findings": {"loc_lateral_hip": True, "pain_lying_on_side": True,
+                                             "loc_groin": False, "exam_gt_tender": True}}))
+    lay = run_hipnav("assess", str(path))
+    assert lay.returncode == 0, lay.stderr
+    assert not any(word in lay.stdout for word in ("LR ", "grade ", "odds"))
+    reasons = [x.strip() for x in lay.stdout.splitlines() if x.startswith("      ")]
+    assert reasons and all(r.split(" [")[0].endswith(" this cause") for r in reasons)
+    assert any(r.startswith("+ ") and "you said yes — " in r and "points to" in r for r in reasons)
+    assert any("you said no — " in r for r in reasons)  # an answer "no" is said as given
+    assert any(": positive — " in r for r in reasons)  # a test: positive, not "you said"
+    assert "Sources:" in lay.stdout and "[" in "".join(reasons)  # published figures keep their tag
+    clinician = run_hipnav("assess", "--clinician", str(path))
+    assert clinician.returncode == 0, clinician.stderr
+    assert "LR " in clinician.stdout and "grade " in clinician.stdout and "you said" not in clinician.stdout
+    # the same causes in the same order either way: only the words differ
+    def ranked(text: str) -> list[str]:
+        return [x for x in text.splitlines() if x[:3].strip().rstrip(".").isdigit()]
+    assert ranked(lay.stdout) == ranked(clinician.stdout) and ranked(lay.stdout)
 
 
 def test_red_flag_shows_as_emergency(tmp_path):

@@ -21,6 +21,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--setting", choices=("primary_care", "sports_medicine", "manual_therapy"),
                    help="where the person is seen (sets the priors)")
     p.add_argument("--top", type=int, default=6, help="causes shown in the readable report")
+    p.add_argument("--clinician", action="store_true",
+                   help="the readable report for a clinician: likelihood ratios, evidence grades, "
+                   "the next question from the examination tests too")
     p.set_defaults(run=run)
 
 
@@ -82,6 +85,8 @@ def run(args: argparse.Namespace) -> int:
         else:
             from hipnav.cli.terminal_report import render
 
-            out.write(render(describe(assessment, args.top), assessment.next_question()) + "\n")
+            question_set = "clinician" if args.clinician else "patient"
+            out.write(render(describe(assessment, args.top), model.kb, assessment.next_question(question_set),
+                             clinician=args.clinician) + "\n")
     out.flush()
     return 1 if failed else 0

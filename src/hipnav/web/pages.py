@@ -18,7 +18,7 @@ from starlette.routing import Route
 
 from hipnav.assessment import Assessment, assess
 from hipnav.bad_input import BadInput
-from hipnav.describe import clinical_name
+from hipnav.describe import clinical_name, said
 from hipnav.engine import parse_case
 from hipnav.flow import MAX_SCREENS, next_screen, safety_screen, stops, unchecked
 from hipnav.result import describe, encode
@@ -32,7 +32,6 @@ from hipnav.web.result_view import (
     provider_summary,
     references,
     rule_out_view,
-    said,
     urgency_view,
 )
 from hipnav.web.site import Site

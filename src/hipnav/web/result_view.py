@@ -12,13 +12,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from hipnav.assessment import Assessment
-from hipnav.describe import answer_word, clinical_name
+from hipnav.describe import clinical_name
 from hipnav.engine import Case, information_gain
 from hipnav.engine.next_question import screening_questions
 from hipnav.flow import STOP_GAIN_BITS
 from hipnav.knowledge.asked_when import question_text
 from hipnav.knowledge.model import KnowledgeBase
-from hipnav.result import Cause, Reason, RedFlag, Result, Source
+from hipnav.result import Cause, RedFlag, Result, Source
 from hipnav.web.body_map import BodyMap
 
 
@@ -45,15 +45,6 @@ def in_100(p: float) -> str:
         return "nearly all"
     return f"about {round(p * 100)} in 100"
 
-
-def said(reason: Reason, kb: KnowledgeBase) -> str:
-    """What a reason was, as a person reads it: "Pain in the groin: you said no" (a test:
-    "FADIR test: negative"; a number or a rule as :func:`hipnav.describe` words it)."""
-    finding = None if reason.is_rule else kb.findings.get(reason.finding)
-    if finding is None or finding.type != "bool":
-        return reason.text
-    word = answer_word(finding, reason.state)
-    return f"{finding.text.rstrip('?')}: {word if finding.is_exam else 'you said ' + word}"
 
 #: A heading for each urgency level, in the words a person in pain would use.
 LEVEL_TITLES = {
