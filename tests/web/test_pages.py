@@ -94,6 +94,9 @@ def test_the_body_map_leads_to_the_safety_questions_on_one_screen(client: TestCl
     questions = shown(page)
     assert questions[0] == kb.screening[0] and len(questions) > 5  # all at once, most dangerous first
     assert set(questions) <= set(kb.screening)
+    assert "unable_to_bear_weight" in questions and "limp" not in questions  # no warning sign alone
+    child = shown(client.get("/safety?mode=patient&where=loc_groin&age=8&sex=male").text)
+    assert "limp" in child  # in a child it is one
     assert "Do any of these apply to you?" in Elements(page).all_text()
     for q in questions:  # each with yes / no / not sure
         assert [r["value"] for r in Elements(page).find("input", name=f"r.{q}")] == ["y", "n", "u"]
