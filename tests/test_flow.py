@@ -8,7 +8,8 @@ import json
 from hipnav.assessment import assess, default_model
 from hipnav.engine import information_gain, next_question, parse_case
 from hipnav.engine.next_question import screening_questions
-from hipnav.flow import PER_SCREEN, next_screen, safety_screen, stops, unchecked
+from hipnav.flow import MAX_SCREENS, PER_SCREEN, next_screen, safety_screen, stops, unchecked
+from hipnav.flow_simulation import Rule, play_all
 from tests.conftest import ROOT, run_hipnav
 
 MODEL = default_model()
@@ -116,8 +117,21 @@ def test_the_flow_simulation_reports_screens_and_top3_against_asking_everything(
     proc = run_hipnav("eval", "--simulate-flow", str(lines[0]), str(lines[1]), "--json", timeout=300)
     assert proc.returncode == 0, proc.stderr
     report = json.loads(proc.stdout)
-    patient = next(v for k, v in report.items() if k.startswith("patient ("))
-    assert patient["all"]["cases"] == 6
-    assert 1 <= patient["all"]["screens_median"] <= 12 and patient["all"]["screens_max"] <= 12
+    patient = next(v for k, v in report.items() if k.startswith("patient, as shipped ("))
+    assert patient["all"]["cases"] == 6 and patient[str(lines[0])]["cases"] == 3
+    assert 1 <= patient["all"]["screens_median"] <= 12 and patient["all"]["screens_max"] <= 2 + MAX_SCREENS + 1
     assert 0 <= patient["all"]["top3"] <= 1 and 0 <= patient["all"]["top3_everything"] <= 1
-    assert any(k.startswith("cross-validated") for k in patient)
+    held_out = [k for k in report if k.startswith("patient, held out (5 folds; chosen ")]
+    assert len(held_out) == 1 and report[held_out[0]]["all"]["cases"] == 6
+    assert any(k.startswith("clinician, chosen on every case (") for k in report)
+
+
+def test_a_lower_cap_is_read_off_a_case_played_at_a_higher_one():
+    """The screen size and cap are cross-validated like the threshold; a lower cap is read
+    off each case's steps, which must be exactly what playing at that cap gives."""
+    rows = [json.loads(line) for line in (ROOT / "tests/data/textbook.jsonl").read_text().splitlines()][:12]
+    cases = [(parse_case(r["case"], KB), r["expected"]["diagnoses"][0]) for r in rows]
+    high = play_all(cases, MODEL, "patient", Rule(max_screens=8, per_screen=3))
+    low = play_all(cases, MODEL, "patient", Rule(max_screens=3, per_screen=3))
+    assert [p.capped(3) for p in high] == low
+    assert any(len(p.steps) > 3 for p in high)  # the cap did cut some case short

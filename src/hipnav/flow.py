@@ -25,12 +25,12 @@ from hipnav.knowledge.asked_when import question_text
 from hipnav.knowledge.model import KnowledgeBase
 from hipnav.triage import FiredRedFlag, fired_red_flags
 
-#: Screens of questions after the safety screen, at most, and questions on one screen
-#: (docs/flow.md).
-MAX_SCREENS = 10
-PER_SCREEN = 4
-#: Stop once no question is expected to gain this many bits (summed over the conditions).
-#: Chosen by two-fold cross-validation on the two development sets (docs/flow.md).
+#: Screens of questions after the safety screen, at most, and questions on one screen; stop
+#: once no question is expected to gain ``STOP_GAIN_BITS`` (summed over the conditions). The
+#: three are chosen together on the patient flow by 5-fold cross-validation over the two
+#: development sets (``hipnav eval --simulate-flow``; every fold chose this rule; docs/flow.md).
+MAX_SCREENS = 8
+PER_SCREEN = 6
 STOP_GAIN_BITS = 0.005
 #: Urgency levels at which the safety screen stops the conversation with advice.
 STOPPING_LEVELS = ("emergency", "urgent")

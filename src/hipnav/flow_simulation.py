@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import statistics
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from hipnav.assessment import Assessment, assess
 from hipnav.engine import CompiledModel, parse_case
@@ -24,6 +24,15 @@ from hipnav.engine.case import Case
 from hipnav.engine.next_question import askable
 from hipnav.flow import MAX_SCREENS, PER_SCREEN, STOP_GAIN_BITS, next_screen, safety_screen, stops
 from hipnav.web.body_map import body_map, map_findings
+
+
+@dataclass(frozen=True)
+class Step:
+    """Where a case stands after one more screen of questions."""
+
+    screens: int
+    questions: int  # asked after the safety screen so far
+    top3: bool
 
 
 @dataclass(frozen=True)
@@ -37,6 +46,17 @@ class Played:
     stopped: bool  # the safety screen stopped it with advice
     top3: bool  # the primary diagnosis among the first three at the end
     top3_everything: bool  # ... when every question is asked
+    steps: tuple[Step, ...] = ()  # after each screen of questions
+
+    def capped(self, max_screens: int) -> Played:
+        """The same case had the conversation ended after ``max_screens`` (at least one)
+        screens of questions: exactly what that lower cap plays, since a cap changes nothing
+        before it is reached."""
+        if len(self.steps) <= max_screens:
+            return self
+        at = self.steps[max_screens - 1]
+        return replace(self, screens=at.screens, questions=at.questions, top3=at.top3,
+                       steps=self.steps[:max_screens])
 
 
 @dataclass(frozen=True)
@@ -101,6 +121,7 @@ def play(case: Case, primary: str, model: CompiledModel, question_set: str = "pa
         result = _with(raw, answers, model)
     stopped = bool(stops(result))
     first, asked = screens, 0
+    steps: list[Step] = []
     while not stopped or rule.go_on_after_stop:
         shown = next_screen(result, question_set, frozenset(skip), screens - first, rule.max_screens,
                             rule.per_screen, rule.stop_gain_bits)
@@ -111,10 +132,12 @@ def play(case: Case, primary: str, model: CompiledModel, question_set: str = "pa
         asked += len(shown)
         screens += 1
         result = _with(raw, answers, model)
+        steps.append(Step(screens, asked, _top3(result, primary)))
     everything = {f: v for f in askable(model, question_set)
                   if isinstance(v := case.findings.get(f), bool)}
     full = _with(raw, everything, model)
-    return Played(case.id, screens, asked, on_safety, stopped, _top3(result, primary), _top3(full, primary))
+    return Played(case.id, screens, asked, on_safety, stopped, _top3(result, primary), _top3(full, primary),
+                  tuple(steps))
 
 
 def _top3(result: Assessment, primary: str) -> bool:
@@ -124,18 +147,22 @@ def _top3(result: Assessment, primary: str) -> bool:
 def summary(played: Sequence[Played]) -> dict[str, float | int]:
     """Median and 90th percentile of screens, top-3 of the conversation and of asking everything."""
     n = len(played)
+    going = [p for p in played if not p.stopped]
     screens = sorted(p.screens for p in played)
     return {
         "cases": n,
         "screens_median": statistics.median(screens),
-        "screens_p90": _percentile(screens, 0.9),
+        "screens_p90": round(_percentile(screens, 0.9), 1),
         "screens_max": screens[-1],
         "questions_median": statistics.median(p.questions + p.safety_questions for p in played),
         "questions_after_safety_median": statistics.median(p.questions for p in played),
-        "questions_after_safety_p90": _percentile(sorted(p.questions for p in played), 0.9),
+        "questions_after_safety_p90": round(_percentile(sorted(p.questions for p in played), 0.9), 1),
         "stopped_by_safety": sum(p.stopped for p in played),
         "top3": round(sum(p.top3 for p in played) / n, 3),
         "top3_everything": round(sum(p.top3_everything for p in played) / n, 3),
+        # the cases a warning sign stopped keep the result at the stop: these are the others
+        "top3_not_stopped": round(sum(p.top3 for p in going) / max(len(going), 1), 3),
+        "top3_everything_not_stopped": round(sum(p.top3_everything for p in going) / max(len(going), 1), 3),
     }
 
 
@@ -152,42 +179,58 @@ def play_all(cases: Iterable[tuple[Case, str]], model: CompiledModel, question_s
     return [play(case, primary, model, question_set, rule) for case, primary in cases]
 
 
-#: Stopping thresholds tried (bits), and how far below asking everything top-3 may fall.
-GRID = (0.005, 0.01, 0.02, 0.05, 0.1)
+#: The rules tried: stopping thresholds (bits), questions on a screen, and screens of
+#: questions at most (with the body map and the safety screen, at most 12 screens); and how
+#: far below asking everything top-3 may fall.
+GAINS = (0.005, 0.01, 0.02, 0.05, 0.1)
+PER_SCREENS = (3, 4, 5, 6)
+CAPS = (6, 8, 10)
 TOLERANCE = 0.03
 FOLDS = 5
 
 
-def choose(scored: dict[float, list[Played]], tolerance: float = TOLERANCE) -> float:
-    """Of the thresholds whose top-3 is within ``tolerance`` of asking everything, the one
-    with the best top-3, then the fewest screens on average (accuracy first); if none is,
-    the one with the best top-3."""
-    def key(g: float) -> tuple[float, float]:
-        played = scored[g]
-        return (sum(p.top3 for p in played), -sum(p.screens for p in played))
+def play_grid(cases: list[tuple[Case, str]], model: CompiledModel, question_set: str,
+              rule: Rule) -> dict[Rule, list[Played]]:
+    """Every case under every rule tried (:data:`PER_SCREENS` x :data:`GAINS` x
+    :data:`CAPS`, going on after a stop as ``rule`` does): played once per screen size and
+    threshold at the largest cap, the lower caps read off each case's steps."""
+    out: dict[Rule, list[Played]] = {}
+    for per in PER_SCREENS:
+        for gain in GAINS:
+            played = play_all(cases, model, question_set, Rule(max(CAPS), per, gain, rule.go_on_after_stop))
+            for cap in CAPS:
+                out[Rule(cap, per, gain, rule.go_on_after_stop)] = [p.capped(cap) for p in played]
+    return out
 
-    ok = [g for g, played in scored.items()
+
+def choose(scored: dict[Rule, list[Played]], tolerance: float = TOLERANCE) -> Rule:
+    """Of the rules whose top-3 is within ``tolerance`` of asking everything, the one with
+    the best top-3, then the fewest screens, then the fewest questions (accuracy first, then
+    the person's time); if none is, the one with the best top-3."""
+    def key(r: Rule) -> tuple[float, float, float]:
+        played = scored[r]
+        return (sum(p.top3 for p in played), -sum(p.screens for p in played),
+                -sum(p.questions for p in played))
+
+    ok = [r for r, played in scored.items()
           if sum(p.top3 for p in played) >= sum(p.top3_everything for p in played) - tolerance * len(played)]
     return max(ok or scored, key=key)
 
 
 def cross_validate(cases: list[tuple[Case, str]], model: CompiledModel, question_set: str,
-                   rule: Rule, folds: int = FOLDS) -> tuple[list[float], list[Played]]:
-    """The threshold chosen (:func:`choose`) on all folds but one and applied, untouched, to
-    that one; folds by position (case i in fold i mod ``folds``), every case held out once.
-    Returns each fold's threshold and every case as played when held out."""
-    by_gain = {g: play_all(cases, model, question_set, _at(rule, g)) for g in GRID}
-    chosen: list[float] = []
+                   rule: Rule, folds: int = FOLDS) -> tuple[list[Rule], list[Played]]:
+    """The rule (stopping threshold, screen size and cap) chosen (:func:`choose`) on all
+    folds but one and applied, untouched, to that one; folds by position (case i in fold
+    i mod ``folds``), every case held out once. Returns each fold's rule and every case as
+    played when held out, in the cases' order."""
+    by_rule = play_grid(cases, model, question_set, rule)
+    chosen: list[Rule] = []
     held_out: list[Played | None] = [None] * len(cases)
     for k in range(folds):
-        tuning = {g: [p for i, p in enumerate(played) if i % folds != k] for g, played in by_gain.items()}
-        g = choose(tuning)
-        chosen.append(g)
-        for i, p in enumerate(by_gain[g]):
+        tuning = {r: [p for i, p in enumerate(played) if i % folds != k] for r, played in by_rule.items()}
+        r = choose(tuning)
+        chosen.append(r)
+        for i, p in enumerate(by_rule[r]):
             if i % folds == k:
                 held_out[i] = p
     return chosen, [p for p in held_out if p is not None]
-
-
-def _at(rule: Rule, gain: float) -> Rule:
-    return Rule(rule.max_screens, rule.per_screen, gain, rule.go_on_after_stop)
