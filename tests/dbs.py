@@ -53,9 +53,25 @@ def pg_url() -> Iterator[str]:
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+#: Connections handed back to the shared test store's pool in autocommit (see pg_store).
+_LEFT_IN_AUTOCOMMIT: list[str] = []
+
+
 @pytest.fixture(scope="session")
 def pg_store(pg_url: str) -> Iterator[Store]:
+    """One store for the session's PostgreSQL tests. A pooled connection handed back in
+    autocommit would make later transactions on it commit statement by statement (``FOR
+    UPDATE`` then locks nothing), so every check-in is watched and the test that did it fails."""
+    from sqlalchemy import event
+
     store = Store.open(pg_url, pool_size=25)
+
+    def watch(dbapi_connection: object, _record: object) -> None:
+        if getattr(dbapi_connection, "autocommit", False):
+            dbapi_connection.autocommit = False  # type: ignore[attr-defined]
+            _LEFT_IN_AUTOCOMMIT.append("a pooled connection came back in autocommit")
+
+    event.listen(store.engine, "checkin", watch)
     yield store
     store.close()
 
@@ -96,6 +112,8 @@ def store(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> Itera
     pg: Store = request.getfixturevalue("pg_store")
     empty(pg)
     yield pg
+    left, _LEFT_IN_AUTOCOMMIT[:] = list(_LEFT_IN_AUTOCOMMIT), []
+    assert not left, left
 
 
 @pytest.fixture(autouse=True)

@@ -33,17 +33,19 @@ def database_files(store: Store) -> bytes:
         db = str(store.engine.url.database)
         return b"".join(Path(f"{db}{suffix}").read_bytes() for suffix in ("", "-wal")
                         if Path(f"{db}{suffix}").exists())
-    raw = store.engine.raw_connection()
-    try:
-        conn = raw.driver_connection
-        conn.autocommit = True  # type: ignore[union-attr]
-        conn.execute("CHECKPOINT")  # type: ignore[union-attr]
-        paths = [row[0] for row in conn.execute(_RELATIONS, {"tables": list(RECORD_TABLES)})]  # type: ignore[union-attr]
+    # A connection of its own, not one of the store's pool: CHECKPOINT needs autocommit,
+    # and a pooled connection handed back in autocommit made every later transaction on it
+    # commit statement by statement, so ``SELECT ... FOR UPDATE`` locked nothing (it let a
+    # burst of sign-in claims through in test_sign_in_limits when run after this module).
+    import psycopg
+
+    url = store.engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("CHECKPOINT")
+        paths = [row[0] for row in conn.execute(_RELATIONS, {"tables": list(RECORD_TABLES)})]
         assert len(paths) >= 6, paths
-        return b"".join(conn.execute("SELECT pg_read_binary_file(%s)", (path,)).fetchone()[0]  # type: ignore[union-attr]
+        return b"".join(conn.execute("SELECT pg_read_binary_file(%s)", (path,)).fetchone()[0]  # type: ignore[index]
                         for path in paths)
-    finally:
-        raw.close()
 
 
 def _client_full_of_marker(store: Store, actor: Actor) -> str:

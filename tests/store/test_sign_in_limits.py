@@ -6,8 +6,6 @@ from __future__ import annotations
 import threading
 from datetime import timedelta
 
-import pytest
-
 from hipnav.store import Store
 from hipnav.store.schema import utcnow
 from hipnav.store.sign_in_limits import (
@@ -87,13 +85,7 @@ def test_failures_are_forgotten_after_a_quiet_hour(store: Store) -> None:
         assert limits.claim(keys, quiet).allowed
 
 
-def test_racing_claims_let_exactly_the_free_ones_through(store: Store, request: pytest.FixtureRequest) -> None:
-    if store.engine.dialect.name == "postgresql":
-        # KNOWN BUG (issue 15 finding 1, PostgreSQL only): now and then a burst of 16 claims
-        # lets 6-8 through and leaves two of the three rows at failures=1, as if rows were
-        # made again mid-burst (seen 2 of 2 full runs on 2026-12-08, never alone). Still run,
-        # so its output keeps the evidence; open until the cause is found.
-        request.applymarker(pytest.mark.xfail(reason="known race on PostgreSQL, issue 15", strict=False))
+def test_racing_claims_let_exactly_the_free_ones_through(store: Store) -> None:
     limits = store.sign_in_limits
     keys = password_keys("alice", "198.51.100.7", None)
     barrier = threading.Barrier(16)
