@@ -16,11 +16,7 @@ run it with ``--url`` against a server started from the older commit.
 from __future__ import annotations
 
 import argparse
-import os
-import signal
-import socket
 import statistics
-import subprocess
 import sys
 import threading
 import time
@@ -28,39 +24,18 @@ from pathlib import Path
 
 import httpx
 
+from served import served
+
 ROOT = Path(__file__).resolve().parent.parent
 SMALL = ("It's deep in my bum when I sit at my desk, shoots down the back of my leg to my foot. "
          "Pain 7/10 for three months.")
 LONG = "My hip hurts when I climb the stairs and it wakes me at night. "
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
 def _post(http: httpx.Client, text: str) -> tuple[int, float]:
     start = time.perf_counter()
     status = http.post("/api/v1/extract", json={"text": text}).status_code
     return status, (time.perf_counter() - start) * 1000
-
-
-def _serve() -> tuple[subprocess.Popen[bytes], str]:
-    port = _free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "hipnav", "serve", "--port", str(port), "--workers", "1"],
-                            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                            start_new_session=True)
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(1200):
-        try:
-            if httpx.get(base + "/", timeout=2).status_code == 200:
-                return proc, base
-        except httpx.TransportError:
-            time.sleep(0.1)
-    os.killpg(proc.pid, signal.SIGTERM)
-    raise SystemExit("hipnav serve did not answer in 2 minutes")
 
 
 def _measure(base: str, crowd: int, chars: int, samples: int) -> None:
@@ -110,12 +85,8 @@ def main() -> int:
     if args.url:
         _measure(args.url, args.crowd, args.chars, args.samples)
         return 0
-    proc, base = _serve()
-    try:
+    with served("--workers", "1") as base:
         _measure(base, args.crowd, args.chars, args.samples)
-    finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        proc.wait(timeout=30)
     return 0
 
 

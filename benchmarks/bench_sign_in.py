@@ -13,10 +13,7 @@ both conditions and how long the crowd took. Loopback only; bounded in count and
 from __future__ import annotations
 
 import argparse
-import os
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -25,15 +22,10 @@ from pathlib import Path
 
 import httpx
 
+from served import served
+
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "benchmark passphrase here"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
 
 
 def _times(http: httpx.Client, headers: dict[str, str], stop: threading.Event | None,
@@ -67,57 +59,39 @@ def main() -> int:
         admin = store.accounts.create(None, "bench-admin", PASSWORD).actor()
         store.accounts.create(admin, "ana", PASSWORD)
         store.close()
-        port = _free_port()
-        env = {**os.environ, "HIPNAV_DATABASE_URL": url, "XDG_DATA_HOME": folder,
-               "HIPNAV_SECRET_KEY": "benchmark-only-secret"}
-        command = [sys.executable, "-m", "hipnav", "serve", "--port", str(port), "--workers", "2",
-                   "--forwarded-allow-ips", "127.0.0.1"]
-        proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
-                                stderr=subprocess.DEVNULL, start_new_session=True)
-        base = f"http://127.0.0.1:{port}"
-        try:
-            for _ in range(600):
-                try:
-                    if httpx.get(base + "/clinic/sign-in", timeout=2).status_code < 500:
-                        break
-                except httpx.TransportError:
-                    time.sleep(0.1)
-            with httpx.Client(base_url=base, timeout=120) as http:
-                r = http.post("/clinic/api/session", json={"username": "ana", "password": PASSWORD})
-                headers = {"cookie": f"hipnav_session={r.cookies['hipnav_session']}"}
-                _times(http, headers, None, 20)  # warm
-                alone = _times(http, headers, None, args.samples)
-                stop = threading.Event()
-                barrier = threading.Barrier(args.crowd + 1)
-                statuses: list[int] = []
+        with served("--workers", "2", "--forwarded-allow-ips", "127.0.0.1", database_url=url,
+                    data_home=folder, ready_path="/clinic/sign-in") as base, \
+                httpx.Client(base_url=base, timeout=120) as http:
+            r = http.post("/clinic/api/session", json={"username": "ana", "password": PASSWORD})
+            headers = {"cookie": f"hipnav_session={r.cookies['hipnav_session']}"}
+            _times(http, headers, None, 20)  # warm
+            alone = _times(http, headers, None, args.samples)
+            stop = threading.Event()
+            barrier = threading.Barrier(args.crowd + 1)
+            statuses: list[int] = []
 
-                def attacker(n: int) -> None:
-                    with httpx.Client(base_url=base, timeout=300) as own:
-                        own.get("/clinic/sign-in")
-                        barrier.wait(timeout=60)
-                        statuses.append(own.post("/clinic/api/session", json={
-                            "username": f"made-up-{n}", "password": "some guess here"},
-                            headers={"x-forwarded-for": f"198.18.{n // 250}.{n % 250 + 1}",
-                                     "x-forwarded-proto": "https"}).status_code)
+            def attacker(n: int) -> None:
+                with httpx.Client(base_url=base, timeout=300) as own:
+                    own.get("/clinic/sign-in")
+                    barrier.wait(timeout=60)
+                    statuses.append(own.post("/clinic/api/session", json={
+                        "username": f"made-up-{n}", "password": "some guess here"},
+                        headers={"x-forwarded-for": f"198.18.{n // 250}.{n % 250 + 1}",
+                                 "x-forwarded-proto": "https"}).status_code)
 
-                crowd = [threading.Thread(target=attacker, args=(n,)) for n in range(args.crowd)]
-                for t in crowd:
-                    t.start()
-                barrier.wait(timeout=60)
-                started = time.perf_counter()
-                loaded: list[float] = []
-                watcher = threading.Thread(target=lambda: loaded.extend(_times(http, headers, stop, 10**6)))
-                watcher.start()
-                for t in crowd:
-                    t.join(timeout=300)
-                took = time.perf_counter() - started
-                stop.set()
-                watcher.join(timeout=60)
-        finally:
-            import signal
-
-            os.killpg(proc.pid, signal.SIGTERM)
-            proc.wait(timeout=30)
+            crowd = [threading.Thread(target=attacker, args=(n,)) for n in range(args.crowd)]
+            for t in crowd:
+                t.start()
+            barrier.wait(timeout=60)
+            started = time.perf_counter()
+            loaded: list[float] = []
+            watcher = threading.Thread(target=lambda: loaded.extend(_times(http, headers, stop, 10**6)))
+            watcher.start()
+            for t in crowd:
+                t.join(timeout=300)
+            took = time.perf_counter() - started
+            stop.set()
+            watcher.join(timeout=60)
     print(_summary("GET /clinic/clients alone", alone))
     print(_summary(f"... while {args.crowd} sign-ins arrive", loaded))
     print(f"the {args.crowd} sign-ins took {took:.1f} s; answers {sorted(set(statuses))}")

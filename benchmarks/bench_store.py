@@ -24,9 +24,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import signal
-import socket
-import subprocess
 import sys
 import tempfile
 import threading
@@ -41,6 +38,7 @@ from sqlalchemy import insert
 from hipnav.reports.document import assess_raw
 from hipnav.store import Store
 from hipnav.store.schema import AssessmentRecord, utcnow
+from served import served
 
 ROOT = Path(__file__).resolve().parent.parent
 PG_ADMIN = os.environ.get("HIPNAV_BENCH_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres")
@@ -48,13 +46,6 @@ PASSWORD = "benchmark password"
 CASE = {"format": "hipnav-case/1", "id": "bench", "age": 52, "sex": "female", "setting": "manual_therapy",
         "findings": {"loc_lateral_hip": True, "loc_buttock": True, "agg_sitting": True, "agg_stairs": True,
                      "radiating_leg_pain": False, "duration_weeks": 12}}
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
 
 
 def raw_insert_rate(store: Store, client_id: str, case: dict[str, Any], doc: dict[str, Any],
@@ -89,20 +80,8 @@ def store_api_rate(store: Store, actor: Any, client_id: str, case: dict[str, Any
 
 def web_api_rate(url: str, client_id: str, seconds: float, clients: int,
                  data_home: Path) -> tuple[float, int]:
-    port = _free_port()
-    env = {**os.environ, "HIPNAV_DATABASE_URL": url, "XDG_DATA_HOME": str(data_home),
-           "HIPNAV_SECRET_KEY": "benchmark-only-secret"}
-    proc = subprocess.Popen([sys.executable, "-m", "hipnav", "serve", "--port", str(port), "--workers", "2"],
-                            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                            start_new_session=True)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(600):
-            try:
-                if httpx.get(base + "/clinic/sign-in", timeout=2).status_code < 500:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.1)
+    with served("--workers", "2", database_url=url, data_home=data_home,
+                ready_path="/clinic/sign-in") as base:
         counts = [0] * clients
         errors: list[str] = []
         barrier = threading.Barrier(clients + 1)
@@ -139,9 +118,6 @@ def web_api_rate(url: str, client_id: str, seconds: float, clients: int,
         if errors:
             print(f"  ({len(errors)} failed requests: {sorted(set(errors))})", file=sys.stderr)
         return sum(counts) / elapsed, len(errors)
-    finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        proc.wait(timeout=30)
 
 
 def _pg_database() -> tuple[str, str]:

@@ -17,8 +17,9 @@ from hipnav.engine import CompiledModel, compiled
 from hipnav.knowledge import load
 from hipnav.knowledge.model import KnowledgeBase
 
-# The database fixtures (both backends, test accounts), for the store and clinic tests.
-pytest_plugins = ("tests.dbs",)
+# The database fixtures (both backends, test accounts), for the store and clinic tests, and
+# the real browser for page tests.
+pytest_plugins = ("tests.dbs", "tests.browser")
 
 ROOT = Path(__file__).resolve().parent.parent
 # The shared material beside the checkout (a clone of main), or beside a folder of worktrees.

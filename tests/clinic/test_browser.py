@@ -4,7 +4,6 @@ downloaded PDF, rendered to PNG, are saved under test-output/screenshots/ for re
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 from collections.abc import Iterator
@@ -20,9 +19,6 @@ from tests.clinic.conftest import PASSWORD, ROOT, Server
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run", "--disable-sync"]
 SHOTS = ROOT / "test-output" / "screenshots"
 HOOS = ["P1", "P2", "P3", "P4", "F1", "F2", "F3", "F4", "Q1", "Q2", "Q3", "Q4"]
 
@@ -47,20 +43,6 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Server, d
     srv = Server(url, folder).start()
     yield srv, {"client": client.id, "assessment": saved.id}
     srv.stop()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"{CHROMIUM} is missing")
-        pytest.skip(f"{CHROMIUM} is missing")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture

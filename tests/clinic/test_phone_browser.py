@@ -7,10 +7,8 @@ test-output/screenshots/."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import pyotp
@@ -22,9 +20,6 @@ from tests.clinic.conftest import PASSWORD, ROOT, Server, enrol
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run", "--disable-sync"]
 SHOTS = ROOT / "test-output" / "screenshots"
 AXE = ROOT / "tests" / "web" / "node_modules" / "axe-core" / "axe.min.js"
 PHONE, DESKTOP = 390, 1280
@@ -52,20 +47,6 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Server, d
     srv = Server(url, folder).start()
     yield srv, {"client": client.id, "assessment": saved.id, "secret": secret}
     srv.stop()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"{CHROMIUM} is missing")
-        pytest.skip(f"{CHROMIUM} is missing")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 def _page(browser: Any, width: int) -> Any:

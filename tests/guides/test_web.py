@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Iterator
-from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -16,7 +14,7 @@ from starlette.testclient import TestClient  # noqa: E402
 
 from hipnav.knowledge import guide as guides  # noqa: E402
 from hipnav.web.app import create_app  # noqa: E402
-from tests.web.conftest import CHROMIUM, CHROMIUM_ARGS, OUTPUT, Elements, start_server, stop_server  # noqa: E402
+from tests.web.conftest import OUTPUT, Elements, start_server, stop_server  # noqa: E402
 
 RESULT_QS = ("mode=patient&where=loc_lateral_hip&age=55&sex=female&a=pain_lying_on_side.y"
              "&a=saddle_anesthesia.n&a=fever.n")
@@ -64,18 +62,6 @@ def test_result_links_each_cause_to_its_guide(client):
     assert "/conditions/gluteal_tendinopathy" in links
     for href in links:
         assert client.get(href).status_code == 200, href
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"{CHROMIUM} is missing: run ./test (scripts/setup dev) to install it")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 @pytest.mark.browser

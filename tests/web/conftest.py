@@ -3,7 +3,6 @@ real headless Chromium (Debian's, driven by Playwright) for the browser tests.""
 
 from __future__ import annotations
 
-import os
 import socket
 import subprocess
 import sys
@@ -28,9 +27,6 @@ from hipnav.web.app import create_app  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 OUTPUT = ROOT / "test-output"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run"]
 AXE = Path(__file__).parent / "node_modules" / "axe-core" / "axe.min.js"
 
 
@@ -89,20 +85,6 @@ def live_server() -> Iterator[str]:
     stop_server(proc)
 
 
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"{CHROMIUM} is missing: scripts/setup.d/browser.sh installs it")
-        pytest.skip(f"{CHROMIUM} is missing: run ./test (scripts/setup dev) to install it")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
-
-
 @pytest.fixture()
 def page(browser: Any) -> Iterator[Any]:
     context = browser.new_context(viewport={"width": 1280, "height": 900})
@@ -110,6 +92,16 @@ def page(browser: Any) -> Iterator[Any]:
     pg.set_default_timeout(10_000)
     yield pg
     context.close()
+
+
+@pytest.fixture()
+def watched(page: Any) -> Iterator[Any]:
+    """A page that fails the test on any JavaScript error or blocked resource (CSP included)."""
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    yield page
+    assert not [e for e in errors if "404" not in e], errors
 
 
 class Elements(HTMLParser):

@@ -5,7 +5,6 @@ screenshots of every main page at phone and desktop width, and axe-core on every
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -45,16 +44,6 @@ PAGES = [
     ("guide", "/conditions/gluteal_tendinopathy", None),
     ("not-found", "/no-such-page", None),
 ]
-
-
-@pytest.fixture()
-def watched(page: Any) -> Iterator[Any]:
-    """A page that fails the test on any JavaScript error or blocked resource (CSP included)."""
-    errors: list[str] = []
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    yield page
-    assert not [e for e in errors if "404" not in e], errors
 
 
 def tab_to(page: Any, selector: str, limit: int = 60) -> None:

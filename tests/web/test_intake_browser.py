@@ -5,7 +5,6 @@ JavaScript."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -19,16 +18,6 @@ WORDS = ("It's a deep ache in my bum when I sit at my desk, and it shoots down t
          "to my foot. No tingling though. It has been going on for three months.")
 NOTE = "R lat hip pain x3/12, worse lying on R side and stairs, SLS reproduces at 20 s. FABER neg, SLR neg."
 GERMAN = "Ich habe seit drei Monaten starke Schmerzen in der linken Hüfte und im Gesäß, besonders beim Sitzen."
-
-
-@pytest.fixture()
-def watched(page: Any) -> Iterator[Any]:
-    """A page that fails the test on any JavaScript error or blocked resource (CSP included)."""
-    errors: list[str] = []
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    yield page
-    assert not [e for e in errors if "404" not in e], errors
 
 
 def describe(page: Any, base: str, text: str, mode: str = "patient") -> None:
