@@ -1,5 +1,9 @@
 """The real browser for every page test: Debian's Chromium driven by Playwright, one per test
-process (launching it costs about a second). Loaded as a plugin by the root conftest."""
+module. Loaded as a plugin by the root conftest.
+
+Not one per test session: Playwright's sync API keeps an event loop running in the main
+thread while it is open, so every later test in that process that calls ``asyncio.run``
+(the ASGI tests) would fail with "cannot be called from a running event loop"."""
 
 from __future__ import annotations
 
@@ -15,7 +19,7 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
                  "--disable-component-update", "--no-first-run"]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     if not Path(CHROMIUM).exists():
         if os.environ.get("CI"):
