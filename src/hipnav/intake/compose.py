@@ -23,6 +23,8 @@ if TYPE_CHECKING:  # pragma: no cover
 #: How far (tokens) an activity looks for its cue: "worse" must be close to "stairs", but
 #: may head a list ("aggravated by sitting more than an hour, standing and stairs").
 ACTIVITY_WINDOW = 16
+#: How far (tokens) an AGG_AHEAD cue reaches forward: "can barely walk", "barely even walk".
+AHEAD_WINDOW = 1
 #: How far (tokens) a body part looks for its pain word within the clause.
 LOCATION_WINDOW = 12
 #: How far (characters) a test looks after its name for a result.
@@ -113,6 +115,7 @@ class Composer:
             and self.by_label[t.label].kind == "direct" and self.agg_word.search(t.text)]
         agg.sort(key=lambda t: (t.start, t.end))
         relief = cues.get("CUE_RELIEF", [])
+        ahead = [replace(t, forward=True) for t in cues.get("CUE_AGG_AHEAD", [])]
         # "fine", "okay": relief said of what precedes ("sitting is fine") unless followed by
         # "when"/"with" ("fine when I sit"); as a forward-only cue it cannot look back, so
         # the reverse is marked here: a predicate cue never looks forward.
@@ -140,7 +143,7 @@ class Composer:
                                      agg,
                                      relief + relief_fwd + [p for p in relief_pred
                                                             if p.start >= t.end],
-                                     tender, fail, cues)
+                                     tender, fail, cues, ahead)
             if value is None:
                 continue
             ids = rule.ids
@@ -166,7 +169,7 @@ class Composer:
     # -- kinds ------------------------------------------------------------------------------
     def _value(self, rule: LexRule, t: Target, text: str, pain: list[Target],
                agg: list[Target], relief: list[Target], tender: list[Target],
-               fail: list[Target], cues: dict[str, list[Target]]
+               fail: list[Target], cues: dict[str, list[Target]], ahead: list[Target]
                ) -> tuple[bool | None, str]:
         """The value a mention states, or None when it states nothing on its own."""
         kind = rule.kind
@@ -194,6 +197,8 @@ class Composer:
             if _no_aggravation(text, t.char_start, t.char_end):
                 return None, ""
             cue = nearest(t, pain + agg + relief, window=ACTIVITY_WINDOW, directed=True)
+            if cue is None:   # "can barely walk": difficulty right before the activity
+                cue = nearest(t, ahead, window=AHEAD_WINDOW, directed=True)
             if cue is None:
                 return None, ""
             if cue.label in ("CUE_RELIEF", "CUE_RELIEF_PRED"):

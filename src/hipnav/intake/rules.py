@@ -23,8 +23,8 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 #: Kinds of lexicon rule (see data/lexicon.yaml for what each one needs).
 KINDS = frozenset({"direct", "location", "activity", "treatment", "test", "tender", "paresthesia"})
 #: Cue categories every pipeline needs (data/cues.yaml).
-CUES = ("PAIN", "AGG", "RELIEF", "RELIEF_PRED", "FAIL", "TENDER", "LATERAL_THIGH", "LEG_PART",
-        "SIDE_LEFT", "SIDE_RIGHT", "SIDE_BOTH", "SIDE_ONE", "IGNORE")
+CUES = ("PAIN", "AGG", "AGG_AHEAD", "RELIEF", "RELIEF_PRED", "FAIL", "TENDER", "LATERAL_THIGH",
+        "LEG_PART", "SIDE_LEFT", "SIDE_RIGHT", "SIDE_BOTH", "SIDE_ONE", "IGNORE")
 
 _MACRO = re.compile(r"\{([A-Z_]+)\}")
 
