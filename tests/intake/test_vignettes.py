@@ -36,7 +36,9 @@ def _score(name: str, which: str | None = None):  # noqa: ANN202
 
 
 @pytest.mark.parametrize(("name", "which", "precision", "recall"), [
-    ("dev.jsonl", None, 0.95, 0.90),
+    # (fourth round: recall 0.901 -> 0.898, c041's "gradually worsened" is no longer read as
+    # a gradual onset; dev-2's annotators read three such phrases as the course, not the onset)
+    ("dev.jsonl", None, 0.95, 0.89),
     ("lay-dev.jsonl", None, 0.93, 0.87),
     ("dev-2.jsonl", None, 0.88, 0.76),
     # (third round: recall 0.667 -> 0.657, a bilateral read by chance across words an ellipsis
