@@ -51,6 +51,11 @@ _DATED = ("ago", "earlier", "before", "prior", "previously", "later")
 _AFTER = re.compile(r"\s+(?:after|of\s+(?:\w+\s+)?(?:physical\s+therapy|physiotherapy|physio|"
                     r"(?-i:PT)|rest|treatment|therapy|exercises|rehab\w*|medication))\b",
                     re.IGNORECASE)
+#: "after eight weeks of physio", "it's been six weeks": time said to have passed, before its
+#: number (the KB's "failed to improve after six weeks of rest or treatment").
+_PASSED_BEFORE = re.compile(r"\b(?:after|it's been|it has been|it had been|it's now been)\s+"
+                            r"(?:(?:about|over|nearly|almost|more than|at least|around)\s+)?$",
+                            re.IGNORECASE)
 _PAIN_WORD = re.compile(r"\b(?:pain|ache|aching|hurt|sore|symptoms?)\b", re.IGNORECASE)
 
 
@@ -186,7 +191,10 @@ class Quantities:
         for m in self.duration.finditer(text):
             n = 1.5 if m.group("half") else self._number(m.group("n"))
             since = ((m.group("post") or "").strip().lower() == "later"
-                     or _AFTER.match(text, m.end("u")) is not None)
+                     or _AFTER.match(text, m.end("u")) is not None
+                     or (not m.group("pre")
+                         and _PASSED_BEFORE.search(text, max(0, m.start() - 30), m.start())
+                         is not None))
             if n is not None and since:
                 found.append(n * self._unit(m.group("u")))
         return max(found)
