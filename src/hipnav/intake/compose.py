@@ -63,6 +63,14 @@ _HABIT = re.compile(
     r"^\s+(?:[\w-]+\s+){0,3}?(?:\d+|one|two|three|four|five|six|seven|several|many)"
     r"(?:\s*(?:-|to|or)\s*\w+)?\s+(?:times?|hours?|miles?|km|kilomet\w+|days?|sessions?)\s+"
     r"(?:a|per|each|every)\s+(?:week|day|month)\b", re.IGNORECASE)
+#: "I've been running for ten years", "I've run regularly for years": how long a habit has
+#: gone on (the rulebook: "not how long an unrelated activity has gone on"), not a dose that
+#: brings the pain on ("after running for ten minutes").
+_HABIT_LENGTH = re.compile(
+    r"^\s+(?:(?:regularly|competitively|seriously|daily|consistently)\s+)?for\s+(?:(?:about|over|"
+    r"nearly|almost|more than|around|the (?:last|past))\s+)?(?:(?:\d+|a|one|two|three|four|five|"
+    r"six|seven|eight|nine|ten|twenty|thirty|several|many|a few|a couple of)\s+)?"
+    r"(?:years?|decades?|months?)\b", re.IGNORECASE)
 #: "an ache spreading down towards the knee": the knee is where spreading pain ends, which
 #: the case narratives encode as spreading (radiating_leg_pain), not as knee pain.
 _SPREAD_TO = re.compile(
@@ -77,11 +85,11 @@ _REACH = "pain_below_knee"
 def _no_aggravation(text: str, start: int, end: int) -> bool:
     """The activity at ``start:end`` is told as something other than what brings the pain
     on: the onset event ("since he ran a marathon", "I was running when I felt ..."), a habit
-    ("I run five times a week") or a choice ("so I stopped to walk")."""
+    ("I run five times a week", "running for ten years") or a choice ("so I stopped to walk")."""
     after = text[end:end + 60]
     return bool((_SINCE.search(text, max(0, start - _SINCE_REACH), start)
                  and not _DOSE.search(text, max(0, start - 40), start))
-                or _HABIT.match(after) or _WHEN_FELT.match(after)
+                or _HABIT.match(after) or _HABIT_LENGTH.match(after) or _WHEN_FELT.match(after)
                 or (_WHILE.search(text, max(0, start - 8), start) and _FELT.match(after))
                 or _CHOSE.search(text, max(0, start - 20), start))
 
