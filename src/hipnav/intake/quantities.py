@@ -30,7 +30,7 @@ _PAST_UNIT = re.compile(
     r"(?!\s+or\s+(?:so|two|three|\d+))",   # "the past year or two" is vague: not guessed
     re.IGNORECASE)
 _ELSEWHERE = re.compile(
-    r"\b(?:injection|surgery|surgical|operation|procedure|scan|x-ray|mri|appointment|"
+    r"\b(?:injection|surgery|surgical|operation|procedure|replacement|arthroscop\w*|scan|x-ray|mri|appointment|"
     r"saw\s+(?:a|my|the)|visit|diagnosed|told\s+me|had\s+(?:a|my|the|our)\s+baby|gave\s+birth|"
     r"delivered)\b", re.IGNORECASE)
 #: "It started a few days ago", "I noticed a niggle two weeks ago", "she fell a few days ago":
@@ -144,7 +144,8 @@ class Quantities:
         n_word = r"\d+|a\s+few|few|an|half\s+an|one|two|three|four|thirty|fifteen|ten|twenty|forty"
         self.stiffness = re.compile(
             rf"(?:(?P<a>{n_word})\s+(?P<ua>min(?:ute)?s?|hours?)\s+of\s+(?:early\s+)?morning\s+stiffness"
-            r"|(?:morning\s+stiffness|stiff(?:ness)?\s+(?:in\s+the\s+|every\s+|each\s+)morning)\s+"
+            r"|(?:morning\s+stiffness|stiff(?:ness)?\s+(?:in\s+the\s+|every\s+|each\s+|first\s+thing\s+"
+            r"in\s+the\s+)mornings?)\s+"
             rf"(?:\w+\s+){{0,3}}?(?:for|of|lasting|lasts)\s+{amount}(?P<b>{n_word})\s+"
             r"(?P<ub>min(?:ute)?s?|hours?)"
             rf"|stiff(?:ness)?\s+(?:\w+\s+){{0,3}}?(?:for|lasting)\s+{amount}(?P<c>{n_word})\s+"
