@@ -330,9 +330,12 @@ class Composer:
         if both is None:
             # "front of both hips", "both greater trochanters": a place named on both sides
             # "front of both hips", "shooting pain down both legs" (or "down my legs")
+            # (a spreading pain is a pain statement of its own: "electric shocks down my legs")
             both = next((t for t in targets if t.label in self.by_label
                          and re.search(r"\bboth\b|\bdown (?:my|his|her) legs\b", t.text, re.IGNORECASE)
-                         and t.clause in painful_clauses and not t.negated and not t.set_aside),
+                         and (t.clause in painful_clauses
+                              or "radiating_leg_pain" in self.by_label[t.label].ids)
+                         and not t.negated and not t.set_aside),
                         None)
             why = "a place on both sides"
         if both is not None:
