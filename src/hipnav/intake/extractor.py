@@ -44,6 +44,23 @@ _HAD_IT = re.compile(r"\b(?:had|have had|'ve had|having|has had|'s had) (?:it|th
                      re.IGNORECASE)
 
 
+def _complaint_at(doc: Doc) -> list[int]:
+    """Where the complaint is spoken of: a pain word, a symptom, a place named with its pain
+    word ("sore knees"), "I've had it" (a place alone, "my back", is not enough)."""
+    places, pain = _places()
+    at = [s.start_char for s in doc.spans[GROUP] if s.label_ in _symptom_labels()
+          and (s.label_ not in places or pain.search(s.text))]
+    return sorted(at + [m.start() for m in _HAD_IT.finditer(doc.text)])
+
+
+@functools.lru_cache(maxsize=1)
+def _places() -> tuple[frozenset[str], re.Pattern[str]]:
+    """Span labels of body places, and the pain words that make a place a complaint."""
+    rules = load_rules()
+    return (frozenset(r.label for r in rules.lexicon if r.kind == "location"),
+            re.compile(rules.cues["PAIN"], re.IGNORECASE))
+
+
 def _painful_sentences(doc: Doc) -> list[tuple[int, int, bool]]:
     """(start, end, speaks of a symptom) for each sentence, in characters."""
     marked = {span.sent.start_char for span in doc.spans[GROUP]
@@ -182,6 +199,7 @@ def load() -> None:
     nlp()
     _tools()
     _symptom_labels()
+    _places()
     corrections()
 
 
@@ -203,7 +221,7 @@ def extract(text: str) -> Extraction:
     composer, quantities = _tools()
     spans = list(composer.spans(doc, GROUP))
     sentences = _painful_sentences(doc)
-    readings = quantities.read(read, sentences, _activity_ends(doc))
+    readings = quantities.read(read, sentences, _activity_ends(doc), _complaint_at(doc))
     child = person.subject(read)
     spans += [_reading_span(doc, r, read, child) for r in readings]
     # (the time since an event matters only to a failure to improve: read only then)

@@ -56,6 +56,13 @@ _AFTER = re.compile(r"\s+(?:after|of\s+(?:\w+\s+)?(?:physical\s+therapy|physioth
 _PASSED_BEFORE = re.compile(r"\b(?:after|it's been|it has been|it had been|it's now been)\s+"
                             r"(?:(?:about|over|nearly|almost|more than|at least|around)\s+)?$",
                             re.IGNORECASE)
+#: Where a clause of a sentence ends, for a length: "I had physio for 6 weeks and it helped,
+#: but my hip still hurts", "I have had diabetes for 10 years and my hip hurts": the length is
+#: the pain's only when its own clause speaks of the complaint (rulebook 4: not how long an
+#: unrelated activity, or anything else, has gone on).
+_CLAUSE_END = re.compile(r"\b(?:but|however|although|though|whereas|yet)\b|;|,\s*(?:and|so)\b"
+                         r"|\band\s+(?=(?:now|then|since|my|the|it|this|I|I've|I'm)\b)",
+                         re.IGNORECASE)
 _PAIN_WORD = re.compile(r"\b(?:pain|ache|aching|hurt|sore|symptoms?)\b", re.IGNORECASE)
 
 
@@ -172,13 +179,17 @@ class Quantities:
 
     # -- readers ---------------------------------------------------------------------------
     def read(self, text: str, sentence_of: list[tuple[int, int, bool]],
-             activity_ends: list[int] | None = None) -> Iterator[Reading]:
+             activity_ends: list[int] | None = None,
+             complaint_at: list[int] | None = None) -> Iterator[Reading]:
         """Every reading of ``text``.
 
         ``sentence_of`` gives (start, end, speaks_of_the_complaint) per sentence;
-        ``activity_ends`` the ends of activity mentions, whose own durations are skipped.
+        ``activity_ends`` the ends of activity mentions, whose own durations are skipped;
+        ``complaint_at`` where the complaint is spoken of (a length "for ..." needs one in its
+        clause; None: the sentence is enough).
         """
         self._activity_ends = activity_ends or []
+        self._complaint_at = complaint_at
         yield from self._durations(text, sentence_of)
         yield from self._pain(text)
         yield from self._temperature(text)
@@ -300,6 +311,8 @@ class Quantities:
         if pre and pre[0] in ("for", "over", "past", "last", "the") and painful:
             if self._after_activity(text, start, m.start(), 40):
                 return None   # "running 100 km a week for three years": the running's
+            if not self._in_complaint_clause(text, start, end, m.start()):
+                return None   # "I had diabetes for 10 years and my hip hurts": not the pain's
             return Reading("duration_weeks", value, m.start(), m.end(), "for ...")
         return None
 
@@ -309,6 +322,19 @@ class Quantities:
         return any(sentence_start <= e <= pos and pos - e <= reach
                    and not _PAIN_WORD.search(text, e, pos) and "," not in text[e:pos]
                    for e in self._activity_ends)
+
+    def _in_complaint_clause(self, text: str, start: int, end: int, pos: int) -> bool:
+        """The clause of ``pos`` (within its sentence ``start:end``) speaks of the complaint."""
+        if self._complaint_at is None:
+            return True
+        lo, hi = start, end
+        for cut in _CLAUSE_END.finditer(text, start, end):
+            if cut.end() <= pos:
+                lo = cut.end()
+            elif cut.start() >= pos:
+                hi = cut.start()
+                break
+        return any(lo <= p < hi for p in self._complaint_at)
 
     def _pain(self, text: str) -> Iterator[Reading]:
         for m in self.pain.finditer(text):
