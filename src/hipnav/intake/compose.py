@@ -48,9 +48,10 @@ _WHILE = re.compile(r"\b(?:while|whilst)\s+$", re.IGNORECASE)
 _FELT = re.compile(r"^\s*,?\s*(?:I|he|she|they|we)\s+(?:suddenly\s+)?(?:felt|noticed|heard|pulled|"
                    r"tweaked|twisted|strained|injured)\b", re.IGNORECASE)
 #: "so I stopped to walk", "I decided to walk until the pain went away": an activity chosen,
-#: not one that brings the pain on.
-_CHOSE = re.compile(r"\b(?:stopped|decided|chose|opted|continued|switched)\s+to\s+$",
-                    re.IGNORECASE)
+#: not one that brings the pain on; "I stopped running", "gave up running": one left off,
+#: which does not say that it brings the pain on (the KB asks "Does running bring on the pain?").
+_CHOSE = re.compile(r"\b(?:(?:stopped|decided|chose|opted|continued|switched)\s+to|stopped|quit|"
+                    r"gave\s+up|given\s+up|give\s+up|had\s+to\s+stop)\s+$", re.IGNORECASE)
 #: How far back (characters) the onset words of ``_SINCE`` are looked for.
 _SINCE_REACH = 90
 #: "came on after about 15 minutes of walking": a dose of the activity brings it on each time
