@@ -85,6 +85,6 @@ def assess(case: Case, model: CompiledModel | None = None) -> Assessment:
     ranking = sorted(range(len(probs)), key=probs.__getitem__, reverse=True)
     flags = fired_red_flags(model.kb, values)
     urgency = decide_urgency(model.kb, dict(zip(model.conditions, probs, strict=True)), flags)
-    rule_out = must_rule_out(model.kb, model.conditions, probs, ranking)
+    rule_out = must_rule_out(model.kb, model.conditions, probs, ranking, flags)
     return Assessment(case, model, tuple(probs), tuple(ranking), tuple(flags), urgency, tuple(groups),
                       rule_out)

@@ -332,6 +332,10 @@ def load(root: Path | str | None = None) -> KnowledgeBase:
             count_estimates=dict(count_estimates),
         )
 
+    triage_raw = read_yaml(root / "triage.yaml", problems) if (root / "triage.yaml").exists() else None
+    policy = read_policy(triage_raw, level_ids, condition_ids, problems, refs)
+    cannot_miss_ids = {entry.condition for entry in policy.cannot_miss}
+
     red_flags: dict[str, RedFlag] = {}
     for where, rf in collection(root, "red_flags", "red_flags", problems):
         when = _predicate(rf.get("when"), f"{where} when", problems, findings)
@@ -339,12 +343,16 @@ def load(root: Path | str | None = None) -> KnowledgeBase:
             problems.add(where, f"urgency must be one of {sorted(level_ids)}")
         if not isinstance(rf.get("message"), str) or len(rf["message"]) < 20:
             problems.add(where, "a red flag needs a plain-language 'message'")
+        suspects = rf.get("suspects") or []
+        if not isinstance(suspects, list) or not all(isinstance(c, str) for c in suspects):
+            problems.add(where, "'suspects' is a list of condition ids")
+            suspects = []
+        for cid in suspects:
+            if cid not in cannot_miss_ids:
+                problems.add(where, f"suspects '{cid}', which is not a can't-miss condition of triage.yaml")
         if when is not None:
             red_flags[rf["id"]] = RedFlag(rf["id"], str(rf.get("urgency")), str(rf.get("message")),
-                                          when, provenance(rf, where, problems, refs))
-
-    triage_raw = read_yaml(root / "triage.yaml", problems) if (root / "triage.yaml").exists() else None
-    policy = read_policy(triage_raw, level_ids, condition_ids, problems, refs)
+                                          when, provenance(rf, where, problems, refs), tuple(suspects))
 
     screening, screening_unless = read_screening(root, findings, problems)
     asked_when = read_asked_when(root, findings, problems)

@@ -306,6 +306,9 @@ class RedFlag:
     message: str
     when: Predicate
     provenance: Provenance
+    # The can't-miss conditions its message names: once it fires they must be excluded,
+    # whatever their probability (a warning sign outranks a low prior).
+    suspects: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
