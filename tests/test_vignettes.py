@@ -22,8 +22,6 @@ from pathlib import Path
 
 import pytest
 
-from hipnav.assessment import assess
-from hipnav.engine import parse_case
 from tests.conftest import SHARED, run_hipnav
 
 DEV = SHARED / "vignettes/dev.jsonl"
@@ -73,20 +71,35 @@ def test_independent_scorer_agrees_with_eval():
     assert theirs["emergency_sensitivity"] == ours["emergencies_caught"]
 
 
-def test_textbook_presentations(kb, model):
+def test_textbook_presentations(kb):
+    """Scored by ``hipnav eval``, which reads their ``acceptable_urgency`` lists."""
     rows = [json.loads(line) for line in TEXTBOOK.read_text().splitlines() if line.strip()]
-    top1 = top3 = urgency_ok = 0
-    conditions = set()
-    for v in rows:
-        result = assess(parse_case(v["case"], kb), model)
-        ranked = [d.condition for d in result.differential]
-        expected = v["expected"]["diagnoses"][0]
-        conditions.add(expected)
-        top1 += ranked[0] == expected
-        top3 += expected in ranked[:3]
-        urgency_ok += result.urgency.level in v["expected"]["acceptable_urgency"]
-    n = len(rows)
-    assert conditions == set(kb.conditions)  # every condition has typical presentations
-    assert top1 / n >= 0.74, top1 / n
-    assert top3 / n >= 0.90, top3 / n
-    assert urgency_ok / n >= 0.90, urgency_ok / n
+    assert {v["expected"]["diagnoses"][0] for v in rows} == set(kb.conditions)  # every condition has some
+    proc = run_hipnav("eval", str(TEXTBOOK), "--json")
+    assert proc.returncode == 0, proc.stderr
+    card = json.loads(proc.stdout)
+    assert card["refused"] == 0 and card["cases"] == len(rows), card["misses"][:3]
+    assert card["top1"] >= 0.74, card
+    assert card["top3"] >= 0.90, card
+    assert card["urgency_exact"] >= 0.90, card
+    assert card["emergencies_caught"] == "19/19", card
+
+
+def test_eval_scores_a_range_of_acceptable_urgencies(tmp_path):
+    """In the range is exact; below its least urgent level is under-triage, above its most
+    urgent over-triage; a level that does not exist is refused, named."""
+    case = {"format": "hipnav-case/1", "age": 40, "sex": "female", "findings": {"saddle_anesthesia": True}}
+    lines = [{"case": {**case, "id": "in"}, "expected": {"diagnoses": ["cauda_equina"],
+                                                          "acceptable_urgency": ["urgent", "emergency"]}},
+             {"case": {**case, "id": "over"}, "expected": {"diagnoses": ["cauda_equina"],
+                                                            "acceptable_urgency": ["self_care", "routine_medical"]}},
+             {"case": {**case, "id": "bad"}, "expected": {"diagnoses": ["cauda_equina"],
+                                                           "acceptable_urgency": ["soon"]}}]
+    path = tmp_path / "range.jsonl"
+    path.write_text("".join(json.dumps(line) + "\n" for line in lines))
+    card = json.loads(run_hipnav("eval", str(path), "--json").stdout)
+    assert card["cases"] == 3 and card["refused"] == 1
+    assert card["urgency_exact"] == round(1 / 3, 3) and card["over_triage"] == round(1 / 3, 3)
+    assert card["under_triage"] == 0
+    (refused,) = [m for m in card["misses"] if "error" in m]
+    assert refused["id"] == "bad" and "acceptable_urgency" in refused["error"]

@@ -5,7 +5,10 @@ leading condition is one of the case's diagnoses; top-3 means the primary diagno
 first listed) is among the first three; "considered" means it is among the first three or in
 ``must_rule_out`` (case format 1.1); the Brier score is the mean over cases and conditions of
 (probability - present)^2, a condition present when it is one of the case's diagnosis;
-triage compares urgency levels by rank.
+triage compares urgency levels by rank. A vignette may accept several urgency levels
+(``expected.acceptable_urgency``, as the textbook presentations do): a level among them is
+exact, one below the least urgent of them is under-triage, one above the most urgent is
+over-triage.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from hipnav.assessment import Assessment
 class Vignette:
     case_id: str | None
     diagnoses: tuple[str, ...]
-    urgency: str
+    urgencies: tuple[str, ...]  # the acceptable levels (one for most vignettes)
 
 
 @dataclass
@@ -60,18 +63,19 @@ class Scorecard:
         self.brier_sum += sum((p - y) ** 2 for p, y in pairs)
         self.brier_terms += len(pairs)
         self.confusion[primary][ranked[0]] += 1
-        gold = self.levels.index(vignette.urgency)
+        gold = sorted(self.levels.index(u) for u in vignette.urgencies)
         got = self.levels.index(result.urgency.level)
-        self.urgency_exact += got == gold
-        self.under_triage += got < gold
-        self.under_triage_2 += got <= gold - 2
-        self.over_triage += got > gold
-        if vignette.urgency == self.levels[-1]:
+        exact = result.urgency.level in vignette.urgencies
+        self.urgency_exact += exact
+        self.under_triage += got < gold[0]
+        self.under_triage_2 += got <= gold[0] - 2
+        self.over_triage += got > gold[-1]
+        if gold[0] == len(self.levels) - 1:  # nothing short of an emergency will do
             self.emergencies += 1
-            self.emergencies_caught += got == gold
-        if not hit1 or got != gold:
+            self.emergencies_caught += exact
+        if not hit1 or not exact:
             self.misses.append({"id": vignette.case_id, "expected": list(vignette.diagnoses),
-                                "ranked": ranked[:3], "expected_urgency": vignette.urgency,
+                                "ranked": ranked[:3], "expected_urgency": " or ".join(vignette.urgencies),
                                 "urgency": result.urgency.level})
 
     def add_refused(self, case_id: str | None, error: str) -> None:

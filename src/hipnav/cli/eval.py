@@ -65,11 +65,14 @@ def run(args: argparse.Namespace) -> int:
         except BadInput as exc:
             card.add_refused(cid, str(exc))
             continue
+        urgencies = _expected_urgencies(expected)
         if not isinstance(expected, dict) or not expected.get("diagnoses") \
-                or expected.get("urgency") not in kb.urgency_ids:
-            card.add_refused(cid, f"line {raw.line}: needs expected.diagnoses and urgency")
+                or not urgencies or not set(urgencies) <= set(kb.urgency_ids):
+            card.add_refused(cid, f"line {raw.line}: needs expected.diagnoses and an urgency "
+                                  "(expected.urgency, or a list in expected.acceptable_urgency), "
+                                  f"each one of {', '.join(kb.urgency_ids)}")
             continue
-        vignette = Vignette(cid, tuple(expected["diagnoses"]), expected["urgency"])
+        vignette = Vignette(cid, tuple(expected["diagnoses"]), urgencies)
         assessed.append((vignette, assess(case, model)))
         card.add(*assessed[-1])
     summary = card.summary()
@@ -99,12 +102,28 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _expected_urgencies(expected: object) -> tuple[str, ...]:
+    """The urgency levels a vignette accepts: ``urgency``, or ``acceptable_urgency`` (a list)."""
+    if not isinstance(expected, dict):
+        return ()
+    if "urgency" in expected:
+        return (expected["urgency"],) if isinstance(expected["urgency"], str) else ()
+    levels = expected.get("acceptable_urgency")
+    if isinstance(levels, list) and all(isinstance(u, str) for u in levels):
+        return tuple(levels)
+    return ()
+
+
 def _cross_validate(model: CompiledModel, assessed: list[tuple[Vignette, Assessment]], k: int,
                     seed: int) -> dict[str, object]:
     from hipnav.cross_validation import case_table, cross_validate, uninformed_risk
 
     kb = model.kb
-    table = case_table(model, [a for _, a in assessed], [(v.diagnoses, v.urgency) for v, _ in assessed])
+    ranged = [v.case_id for v, _ in assessed if len(v.urgencies) != 1]
+    if ranged:
+        raise SystemExit(f"hipnav eval --cv: fitting urgency thresholds needs one expected urgency a case; "
+                         f"{len(ranged)} accept several (first: {ranged[0]})")
+    table = case_table(model, [a for _, a in assessed], [(v.diagnoses, v.urgencies[0]) for v, _ in assessed])
     current = [kb.triage.thresholds[lv] for lv in kb.levels_ascending[1:]]
     above = uninformed_risk(model)
     cv = cross_validate(table, current, k, seed, above)
