@@ -31,7 +31,8 @@ def evidence_nodes(model: CompiledModel) -> dict[str, list[int]]:
     family (its states, with cluster masks), per family (every observed configuration) and
     per cluster rule (criteria met)."""
     nodes: dict[str, list[int]] = defaultdict(list)
-    for states, r in model.row_of.items():
+    alone = [((s,), s) for s in range(len(model.states))]  # row s: state s alone
+    for states, r in [*alone, *model.row_of.items()]:
         g = model.group[states[0]]
         if g < len(model.family_ids):
             nodes["G:" + model.family_ids[g]].append(r)

@@ -241,3 +241,36 @@ def test_ties_keep_the_conditions_order(model, kb):
         result = assess(parse_case(raw, kb), model)
         probs = result.probabilities
         assert result.ranking == tuple(sorted(range(len(probs)), key=lambda j: -probs[j]))
+
+
+def test_each_value_selects_the_state_its_finding_names(model, kb, tiny_model, tiny_kb):
+    """``encode`` looks a value's state up in tables made with the model (a number by
+    bisecting its bands' bounds): they agree with ``Finding.state_of`` on random cases, and
+    on every number at each bound, just either side of it, and anywhere in its range."""
+    import random
+
+    from hipnav.engine.posterior import encode
+    from tests.engine.random_cases import random_raw_case
+
+    rng = random.Random(43)
+    for m, k in ((model, kb), (tiny_model, tiny_kb)):
+        for _ in range(300):
+            values = parse_case(random_raw_case(k, rng), k).values()
+            states = [m.states[s] for s in encode(m, values)[: len(values)]]
+            assert [(key.finding, key.state) for key in states] == [
+                (fid, k.findings[fid].state_of(v)) for fid, v in values.items()]
+        for fid, finding in k.findings.items():
+            if finding.type != "number":
+                continue
+            bounds = {v for b in finding.bands for v in (b.gte, b.gt, b.lt, b.lte) if v is not None}
+            lo, hi = min(bounds) - 10, max(bounds) + 10
+            probes = [*bounds, *(math.nextafter(x, -math.inf) for x in bounds),
+                      *(math.nextafter(x, math.inf) for x in bounds), *(rng.uniform(lo, hi) for _ in range(500))]
+            for x in probes:
+                try:
+                    expected = m.index[StateKey(fid, finding.state_of(x))]
+                except ValueError:  # outside every band
+                    with pytest.raises(ValueError):
+                        m.state_of[fid][x]
+                    continue
+                assert m.state_of[fid][x] == expected, (fid, x)

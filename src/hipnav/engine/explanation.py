@@ -87,9 +87,10 @@ def build_table(kb: KnowledgeBase) -> ExplanationTable:
     model = compiled(kb)
     alone: list[list[Says]] = [[{} for _ in model.states] for _ in model.settings]
     overlaps: dict[tuple[int, str], Says] = {}
+    log_lr = model.log_lr
     for j, condition in enumerate(model.conditions):
         for s, key in enumerate(model.states):
-            w = float(model.log_lr[s, j])
+            w = float(log_lr[s, j])
             said: Contribution | None = None
             if key.is_cluster:
                 cl = kb.clusters[key.finding]

@@ -18,14 +18,15 @@ from __future__ import annotations
 
 import itertools
 import math
+from bisect import bisect_left
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import NamedTuple, Protocol
 
 import numpy as np
 import numpy.typing as npt
 
-from hipnav.knowledge.model import Cluster, Evidence, KnowledgeBase
+from hipnav.knowledge.model import Cluster, Evidence, Finding, KnowledgeBase
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.intp]
@@ -38,6 +39,45 @@ class StateKey(NamedTuple):
     state: str  # for a cluster row: the count met, as text
     masked_by: frozenset[str] = frozenset()  # clusters whose conditions this state leaves out
     is_cluster: bool = False
+
+
+class StatesByValue(Protocol):
+    """A finding's reported value -> the (unmasked) evidence state it selects."""
+
+    def __getitem__(self, value: bool | float | str, /) -> int: ...
+
+
+@dataclass(frozen=True)
+class Bands:
+    """A number -> the state of the band it falls in, by one bisection of the bands'
+    cut-points (``Finding.state_of`` tries the bands one after another). Made from the
+    finding's own ``state_of`` at every cut-point and between each two, so the two agree on
+    every number: a band's bounds are cut-points, so nothing changes between two of them."""
+
+    cuts: tuple[float, ...]  # every bound of the finding's bands, ascending
+    between: tuple[int | None, ...]  # [k]: below cuts[k] and above cuts[k - 1] (None: no band)
+    at: tuple[int | None, ...]  # [k]: at cuts[k]
+
+    @classmethod
+    def of(cls, finding: Finding, state_index: Mapping[str, int]) -> Bands:
+        """``state_index``: the finding's band ids -> their states."""
+        def state(x: float) -> int | None:
+            try:
+                return state_index[finding.state_of(x)]
+            except ValueError:  # outside every band (beyond the finding's range)
+                return None
+
+        cuts = sorted({v for b in finding.bands for v in (b.gte, b.gt, b.lt, b.lte) if v is not None})
+        probes = [cuts[0] - 1.0, *((a + b) / 2 for a, b in itertools.pairwise(cuts)), cuts[-1] + 1.0]
+        return cls(tuple(cuts), tuple(map(state, probes)), tuple(map(state, cuts)))
+
+    def __getitem__(self, value: bool | float | str, /) -> int:
+        x = float(value)
+        k = bisect_left(self.cuts, x)
+        state = self.at[k] if k < len(self.cuts) and self.cuts[k] == x else self.between[k]
+        if state is None:
+            raise ValueError(f"{value} falls in no band")  # a validated value never does
+        return state
 
 
 @dataclass(frozen=True, eq=False)  # identity hash: one compiled model per knowledge base
@@ -56,18 +96,27 @@ class CompiledModel:
     states: tuple[StateKey, ...]  # every evidence state
     # an evidence state -> its place in ``states`` (a StateKey, or the plain tuple it equals)
     index: dict[tuple[str, str, frozenset[str], bool], int]
-    log_lr: FloatArray  # [states, conditions]: each state's log LR for each condition
+    # finding -> its reported value -> the (unmasked) state it selects: a yes/no or category
+    # value by look-up, a number by its band (``Bands``)
+    state_of: dict[str, StatesByValue]
     group: tuple[int, ...]  # [states]: the state's family (an index of ``family_ids``), or a group of its own
     family_ids: tuple[str, ...]
-    clusters_of: dict[str, tuple[str, ...]]  # finding id -> the cluster rules naming it
+    cluster_findings: dict[str, frozenset[str]]  # cluster rule -> the findings it names
     # The family rule worked out in advance: one row of per-condition log LRs for each way a
-    # group's states can be observed together (a state outside any family alone; any
-    # combination of a family's findings' states, the strongest evidence in each direction
-    # counted), so that a case's log-odds shift is the sum of its groups' rows: exact, and
-    # one matrix for every case of a batch.
+    # group's states can be observed together, so that a case's log-odds shift is the sum of
+    # its groups' rows: exact, and one matrix for every case of a batch. Row s (s < number
+    # of states) is state s alone (its own log LRs, see ``log_lr``), so a group of one state
+    # is scored by that state's own row; after them, one row for each combination of two or
+    # more states of a family (the strongest evidence in each direction counted).
     scores: FloatArray  # [rows, conditions]
-    row_of: dict[tuple[int, ...], int]  # a group's observed states, ascending -> its row
+    row_of: dict[tuple[int, ...], int]  # two or more states of a family, ascending -> their row
     evidence: dict[tuple[str, str], Evidence]  # (condition, finding) -> its evidence entry
+
+    @property
+    def log_lr(self) -> FloatArray:
+        """[states, conditions]: each state's log LR for each condition (the first rows of
+        ``scores``)."""
+        return self.scores[: len(self.states)]
 
     @property
     def n_conditions(self) -> int:
@@ -89,6 +138,7 @@ def compile_model(kb: KnowledgeBase) -> CompiledModel:
     settings = tuple(kb.settings)
     prior = np.array([[_logit(kb.conditions[c].priors[s].p) for c in conditions] for s in settings])
 
+    cluster_findings = {cl.id: cl.findings for cl in kb.clusters.values()}
     clusters_of: dict[str, list[str]] = {}
     for cl in kb.clusters.values():
         for fid in sorted(cl.findings):
@@ -120,7 +170,6 @@ def compile_model(kb: KnowledgeBase) -> CompiledModel:
             if any(cond.id in kb.clusters[m].conditions for m in key.masked_by):
                 continue  # counted inside the cluster rule instead
             w[i, j] = ev.log_lr(key.state)
-    w.setflags(write=False)
 
     family_ids = tuple(sorted(kb.families))
     fam_index = {f: k for k, f in enumerate(family_ids)}
@@ -129,24 +178,24 @@ def compile_model(kb: KnowledgeBase) -> CompiledModel:
         fam = None if key.is_cluster else kb.findings[key.finding].family
         group.append(fam_index[fam] if fam is not None else len(family_ids) + i)
 
-    # the scoring rows: a state outside any family is a group of its own; a family's rows are
-    # every combination of at most one state of each of its findings
-    rows: list[FloatArray] = []
+    # the scoring rows: each state alone (a state outside any family is always a group of its
+    # own), then for each family every combination of at least two of its findings' states,
+    # at most one state of each finding
+    rows: list[FloatArray] = list(w)
     row_of: dict[tuple[int, ...], int] = {}
     members: dict[int, dict[str, list[int]]] = {}  # family -> its findings -> their states
     for i, key in enumerate(keys):
         if group[i] < len(family_ids):
             members.setdefault(group[i], {}).setdefault(key.finding, []).append(i)
-        else:
-            row_of[(i,)] = len(rows)
-            rows.append(w[i])
     for member_states in members.values():
         options: list[list[int | None]] = [[None, *states] for states in member_states.values()]
         for combo in itertools.product(*options):
             chosen = sorted(i for i in combo if i is not None)
-            if chosen:
+            if len(chosen) > 1:
                 row_of[tuple(chosen)] = len(rows)
                 rows.append(family_contribution(w[chosen]))
+    scores = np.array(rows)
+    scores.setflags(write=False)
 
     age_norm = np.zeros_like(prior)
     if "age" in kb.findings:
@@ -156,14 +205,30 @@ def compile_model(kb: KnowledgeBase) -> CompiledModel:
                 for band, share in mix.items():
                     age_norm[k] += share * np.exp(w[keys.index(StateKey("age", band))])
                 age_norm[k] = np.log(age_norm[k])
+    index: dict[tuple[str, str, frozenset[str], bool], int] = {key: i for i, key in enumerate(keys)}
+    state_of = {fid: states_by_value(finding, {s: index[StateKey(fid, s)] for s in finding.states})
+                for fid, finding in kb.findings.items()}
     return CompiledModel(
         kb=kb, conditions=conditions, column=col, settings=settings,
         prior_logit=np.vstack([prior, prior - age_norm]), age_log_norm=age_norm,
-        states=tuple(keys), index={k: i for i, k in enumerate(keys)}, log_lr=w, group=tuple(group),
-        family_ids=family_ids, clusters_of={k: tuple(v) for k, v in clusters_of.items()},
-        scores=np.array(rows), row_of=row_of,
+        states=tuple(keys), index=index, state_of=state_of, group=tuple(group),
+        family_ids=family_ids, cluster_findings=cluster_findings, scores=scores, row_of=row_of,
         evidence={(c.id, ev.finding): ev for c in kb.conditions.values() for ev in c.evidence},
     )
+
+
+def states_by_value(finding: Finding, state_index: Mapping[str, int]) -> StatesByValue:
+    """What each value of ``finding`` selects (``state_index``: its states -> their indexes):
+    a yes/no value its "yes" or "no" state, a category's value the state of that name, a
+    number the state of its band."""
+    if finding.type == "number":
+        return Bands.of(finding, state_index)
+    by_value: dict[bool | float | str, int] = {}
+    if finding.type == "bool":
+        by_value.update({True: state_index["yes"], False: state_index["no"]})
+    else:
+        by_value.update((state, i) for state, i in state_index.items())
+    return by_value
 
 
 def family_contribution(log_lrs: FloatArray) -> FloatArray:

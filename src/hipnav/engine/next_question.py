@@ -117,24 +117,25 @@ def information_gain(model: CompiledModel, case: Case, question_set: str = PATIE
     if not unasked.any():
         return {}
     rows = encode(model, values)
+    log_lr = model.log_lr
     logit = logits(model, case, evidence_groups(model, rows))
     cur_pos: dict[int, FloatArray] = {}
     cur_neg: dict[int, FloatArray] = {}
     for r in rows:  # each family's strongest evidence so far, in each direction
         g = model.group[r]
-        cur_pos[g] = np.maximum(cur_pos.get(g, 0.0), model.log_lr[r])
-        cur_neg[g] = np.minimum(cur_neg.get(g, 0.0), model.log_lr[r])
+        cur_pos[g] = np.maximum(cur_pos.get(g, 0.0), log_lr[r])
+        cur_neg[g] = np.minimum(cur_neg.get(g, 0.0), log_lr[r])
 
     yes_rows, no_rows = t.yes_rows[unasked], t.no_rows[unasked]
-    raw = np.abs(model.log_lr[yes_rows]) + np.abs(model.log_lr[no_rows])
+    raw = np.abs(log_lr[yes_rows]) + np.abs(log_lr[no_rows])
     effective = raw.copy()
     for i, (ry, rn) in enumerate(zip(yes_rows, no_rows, strict=True)):
         g = model.group[ry]
         if g in cur_pos:
-            dy = (np.maximum(cur_pos[g], model.log_lr[ry]) - cur_pos[g]
-                  + np.minimum(cur_neg[g], model.log_lr[ry]) - cur_neg[g])
-            dn = (np.maximum(cur_pos[g], model.log_lr[rn]) - cur_pos[g]
-                  + np.minimum(cur_neg[g], model.log_lr[rn]) - cur_neg[g])
+            dy = (np.maximum(cur_pos[g], log_lr[ry]) - cur_pos[g]
+                  + np.minimum(cur_neg[g], log_lr[ry]) - cur_neg[g])
+            dn = (np.maximum(cur_pos[g], log_lr[rn]) - cur_pos[g]
+                  + np.minimum(cur_neg[g], log_lr[rn]) - cur_neg[g])
             effective[i] = np.abs(dy) + np.abs(dn)
     with np.errstate(divide="ignore", invalid="ignore"):
         share = np.where(raw > 0, effective / raw, 0.0)

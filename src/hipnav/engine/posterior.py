@@ -24,31 +24,39 @@ from hipnav.engine.model import CompiledModel, FloatArray, IntArray, StateKey, c
 
 Values = Mapping[str, bool | float | str]
 
-#: The mask of a state that no cluster rule takes up.
-_UNMASKED: frozenset[str] = frozenset()
+
+def usable_clusters(model: CompiledModel, values: Values) -> dict[str, int]:
+    """The cluster rules that can be used on a case, with their criteria met: those that name
+    a finding the case reports and whose criteria and population are all known."""
+    used = {}
+    reported = values.keys()
+    for cl_id, named in model.cluster_findings.items():
+        if not reported.isdisjoint(named):
+            met = cluster_count(model.kb.clusters[cl_id], values)
+            if met is not None:
+                used[cl_id] = met
+    return used
 
 
 def encode(model: CompiledModel, values: Values) -> list[int]:
     """The evidence states a case's observed values select (indexes of ``model.states``), in
     the case's order, then the counts of the cluster rules that can be used."""
-    kb, clusters_of = model.kb, model.clusters_of
-    used: dict[str, int] = {}  # cluster rules that can be used -> criteria met
-    for fid in clusters_of.keys() & values.keys():  # (the case's findings that rules name)
-        for cl_id in clusters_of[fid]:
-            if cl_id not in used:
-                met = cluster_count(kb.clusters[cl_id], values)
-                used[cl_id] = -1 if met is None else met
-    used = {cl_id: met for cl_id, met in used.items() if met >= 0}
-    states = []
-    index, findings = model.index, kb.findings
-    for fid, value in values.items():
-        masked = _UNMASKED
-        if used and fid in clusters_of:
-            masked = frozenset(cl_id for cl_id in clusters_of[fid] if cl_id in used)
-        # the StateKey (fid, state, masked, not a cluster), as the plain tuple it equals
-        states.append(index[fid, findings[fid].state_of(value), masked, False])
-    for cl_id, met in sorted(used.items()):
-        states.append(index[StateKey(cl_id, str(met), is_cluster=True)])
+    state_of = model.state_of
+    states = [state_of[fid][value] for fid, value in values.items()]
+    used = usable_clusters(model, values)
+    if used:
+        # the findings a rule in use names count within it for the rule's conditions: each
+        # takes its state masked by the rules in use that name it
+        masked_by: dict[str, set[str]] = {}
+        for cl_id in used:
+            for fid in model.cluster_findings[cl_id]:
+                masked_by.setdefault(fid, set()).add(cl_id)
+        for k, fid in enumerate(values):
+            if fid in masked_by:
+                name = model.states[states[k]].state
+                states[k] = model.index[StateKey(fid, name, frozenset(masked_by[fid]))]
+        for cl_id, met in sorted(used.items()):
+            states.append(model.index[StateKey(cl_id, str(met), is_cluster=True)])
     return states
 
 
@@ -58,17 +66,19 @@ def evidence_groups(model: CompiledModel, states: Sequence[int]) -> list[list[in
     groups: dict[int, list[int]] = {}
     group = model.group
     for s in states:
-        if (members := groups.get(group[s])) is None:
-            groups[group[s]] = [s]
+        g = group[s]
+        if g in groups:
+            groups[g].append(s)
         else:
-            members.append(s)
+            groups[g] = [s]
     return list(groups.values())
 
 
 def score_rows(model: CompiledModel, groups: Sequence[Sequence[int]]) -> list[int]:
-    """The scoring rows (of ``model.scores``) of a case's evidence groups: one a group."""
+    """The scoring rows (of ``model.scores``) of a case's evidence groups: one a group, a
+    state's own row for a group of one."""
     row_of = model.row_of
-    return [row_of[(members[0],) if len(members) == 1 else tuple(sorted(members))] for members in groups]
+    return [members[0] if len(members) == 1 else row_of[tuple(sorted(members))] for members in groups]
 
 
 def setting_row(model: CompiledModel, setting: str | None) -> int:
@@ -87,17 +97,22 @@ def logits(model: CompiledModel, case: Case, groups: Sequence[Sequence[int]] | N
     if groups is None:
         groups = evidence_groups(model, encode(model, case.values()))
     # the rows' sum (``scores[rows].sum(axis=0)``, the same additions in the same order,
-    # without its wrappers: a case is assessed in some 20 µs, of which they were 1.5);
-    # zeros when the case shows no evidence
-    shift = np.add.reduce(model.scores.take(score_rows(model, groups), axis=0), axis=0)
-    result: FloatArray = model.prior_logit[prior_row(model, case)] + shift
+    # without its wrappers); zeros when the case shows no evidence
+    result: FloatArray = np.add.reduce(model.scores.take(score_rows(model, groups), axis=0), axis=0)
+    result += model.prior_logit[prior_row(model, case)]
     return result
 
 
 def probabilities(model: CompiledModel, case: Case,
                   groups: Sequence[Sequence[int]] | None = None) -> FloatArray:
-    """Each condition's posterior probability, in ``model.conditions`` order."""
-    result: FloatArray = 1.0 / (1.0 + np.exp(-logits(model, case, groups)))
+    """Each condition's posterior probability, in ``model.conditions`` order:
+    ``1 / (1 + exp(-logits))``, worked in place (a case's array is short, so each numpy
+    call's own cost outweighs its arithmetic)."""
+    result = logits(model, case, groups)
+    np.negative(result, out=result)
+    np.exp(result, out=result)
+    result += 1.0
+    np.reciprocal(result, out=result)
     return result
 
 
