@@ -89,7 +89,7 @@ def free_port() -> int:
         return port
 
 
-def wait_until_up(port: int, proc: subprocess.Popen[bytes], timeout: float = 30) -> None:
+def wait_until_up(port: int, proc: subprocess.Popen[bytes], timeout: float = 90) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
@@ -163,7 +163,7 @@ def page_urls() -> dict[str, str]:
     return {
         "landing": "/",
         "body map": "/where?mode=patient",
-        "question": "/question?mode=patient&where=loc_buttock&a=saddle_anesthesia.n",
+        "question": f"/question?mode=patient&where=loc_buttock&{screened}",
         "question (clinician)": f"/question?mode=clinician&where=loc_lateral_hip&{screened}",
         "result": f"/result?{result}",
         "result (print)": f"/result/print?{result}",
