@@ -31,10 +31,14 @@ TEXTBOOK = Path(__file__).parent / "data/textbook.jsonl"
 #: What the code honestly reaches on each file (issue 12), as floors against regressions: not
 #: targets to tune to. Emergencies caught and under-triage by two levels are must-shows.
 FLOORS = {
-    "dev.jsonl": {"top1": 0.5, "top3": 0.7, "considered": 0.81, "urgency_exact": 0.63,
-                  "max_over_triage": 0.25, "max_brier": 0.036, "emergencies_missed": 0},
-    "dev-2.jsonl": {"top1": 0.42, "top3": 0.55, "considered": 0.65, "urgency_exact": 0.64,
-                    "max_over_triage": 0.16, "max_brier": 0.035, "emergencies_missed": 1},
+    # 2026.11.12: SCFE and Perthes ages from published series, then the urgency thresholds
+    # refitted by cross-validation (triage.yaml) cost each file one FAI case over-triaged to
+    # urgent, and dev-2 one top-1 (a 10-year-old's SCFE/Perthes ranked after FAI); the floors
+    # follow (issue 12: sourced figures may move results)
+    "dev.jsonl": {"top1": 0.5, "top3": 0.7, "considered": 0.81, "urgency_exact": 0.61,
+                  "max_over_triage": 0.28, "max_brier": 0.037, "emergencies_missed": 0},
+    "dev-2.jsonl": {"top1": 0.41, "top3": 0.55, "considered": 0.65, "urgency_exact": 0.62,
+                    "max_over_triage": 0.17, "max_brier": 0.035, "emergencies_missed": 1},
 }
 
 
