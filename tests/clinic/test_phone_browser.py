@@ -3,7 +3,9 @@
 nothing on any of them, the visit form marks every mistake at once beside its field in words,
 and an assessment started from a client's page is saved to that client. Screenshots:
 ``clinic-visit-form-390.png`` / ``-1280.png`` and ``clinic-visit-form-errors-390.png`` under
-test-output/screenshots/."""
+test-output/screenshots/; the account, new-account and import forms with every mistake
+marked: ``clinic-account-errors-*.png``, ``clinic-new-account-errors-*.png``,
+``clinic-import-errors-*.png`` at 390 and 1280 px."""
 
 from __future__ import annotations
 
@@ -182,3 +184,78 @@ def test_a_new_assessment_from_a_clients_page_is_saved_to_that_client(
         assert page.evaluate(saved) == before + 1
     finally:
         page.context.close()
+
+
+def _all_marked(page: Any, fields: dict[str, str]) -> None:
+    """Every mistake at once: each named in words in the summary and beside its field, the
+    field marked invalid and described by its message; no internal name shown."""
+    page.wait_for_selector("#form-errors")
+    summary = page.locator("#form-errors").inner_text()
+    for field, said in fields.items():
+        assert said in summary, (said, summary)
+        assert said in page.locator(f"#err-{field}").inner_text()
+        assert page.locator(f"#err-{field}").is_visible()
+        assert page.get_attribute(f"#{field}", "aria-invalid") == "true"
+        assert page.get_attribute(f"#{field}", "aria-describedby") == f"err-{field}"
+    assert page.locator("#form-errors li").count() == len(fields)
+    assert "current_password" not in summary and "display_name" not in summary
+
+
+def test_the_account_admin_and_import_forms_mark_every_mistake_beside_its_field(
+        browser: Any, server: tuple[Server, dict[str, str]]) -> None:
+    """Issue 13 item 6 on the clinic's other forms: a new account (admin), one's own password
+    and a pasted case each show every refused field at once, beside it, in words; what was
+    typed stays (a password is never sent back). Screenshots at 390 and 1280 px."""
+    srv, ids = server
+    problems: list[str] = []
+    page = _page(browser, PHONE)
+    try:
+        _sign_in(page, srv.base, "admin", ids["secret"])  # once: a code is good for one sign-in
+        for width in (PHONE, DESKTOP):
+            page.set_viewport_size({"width": width, "height": 900})
+            page.goto(srv.base + "/clinic/admin/accounts")
+            page.fill("#new-display", "Sam Locum")
+            page.fill("#new-username", "Sam Locum!")
+            page.fill("#new-password", "password1234")  # long enough, but among the most common
+            page.evaluate("() => { const s = document.getElementById('new-role'); "
+                          "s.add(new Option('boss', 'boss', true, true)); }")  # as a tampered form would
+            page.click("text=Create the account")
+            _all_marked(page, {"new-username": "Account name must be 2-64 characters",
+                               "new-password": "Password is too common",
+                               "new-role": "Role must be one of admin, practitioner"})
+            assert page.input_value("#new-display") == "Sam Locum"
+            assert page.input_value("#new-username") == "Sam Locum!" and page.input_value("#new-password") == ""
+            page.screenshot(path=str(SHOTS / f"clinic-new-account-errors-{width}.png"), full_page=True)
+            problems += _check(page, f"new-account-errors-{width}", width)
+        page.context.close()
+
+        page = _page(browser, PHONE)
+        _sign_in(page, srv.base, "ana")
+        for width in (PHONE, DESKTOP):
+            page.set_viewport_size({"width": width, "height": 900})
+            page.goto(srv.base + "/clinic/account")
+            page.fill("#current_password", "not my password at all")
+            page.fill("#password", "password1234")
+            page.click("button[type=submit]:has-text('Change it')")
+            _all_marked(page, {"current_password": "Your current password is not right",
+                               "password": "The new password is too common"})
+            page.screenshot(path=str(SHOTS / f"clinic-account-errors-{width}.png"), full_page=True)
+            problems += _check(page, f"account-errors-{width}", width)
+
+            pasted = '{"format": "hipnav-case/1", "age": 200, "sex": "x", "findings": {"fever": "yes", "loc_groin": true}}'
+            page.goto(f"{srv.base}/clinic/clients/{ids['client']}/import")
+            page.fill("#case", pasted)
+            page.click("text=Assess and save")
+            _all_marked(page, {"case": "The case was refused: age must be between 0 and 120, got 200; "
+                                       "sex must be 'female' or 'male', got 'x'; findings.fever must be true or false"})
+            assert page.input_value("#case") == pasted  # nothing lost
+            page.screenshot(path=str(SHOTS / f"clinic-import-errors-{width}.png"), full_page=True)
+            problems += _check(page, f"import-errors-{width}", width)
+    finally:
+        page.context.close()
+    assert not problems, "\n".join(problems)
+    store = Store.open(srv.url)
+    try:
+        assert store.accounts.by_username("sam locum!") is None and store.accounts.authenticate("ana", PASSWORD)
+    finally:
+        store.close()

@@ -218,3 +218,28 @@ def test_a_full_password_queue_refuses_at_once(web: TestClient, store: Store, al
     monkeypatch.setattr(queue, "queued", queue.limit - 1)  # room for one more
     assert web.post("/clinic/api/session", json={"username": "alice", "password": PASSWORD}).status_code == 200
     assert queue.queued == queue.limit - 1  # the check left the queue when done
+
+
+def test_the_setup_form_marks_every_mistake_beside_its_field(web: TestClient, store: Store) -> None:
+    """Issue 13 item 6: the first account's form names every refused field at once, beside
+    it; the name and account name typed stay, the password is not sent back."""
+    page = web.get("/clinic/setup")
+    r = web.post("/clinic/setup", data={"csrf_token": csrf_of(page.text), "username": "Bad Name!",
+                                        "display_name": "Ana", "password": "short"})
+    assert r.status_code == 400 and store.accounts.count() == 0
+    summary = r.text[r.text.index('id="form-errors"'):r.text.index("</div>", r.text.index('id="form-errors"'))]
+    assert "Account name must be 2-64 characters" in summary and "Password must be at least 12" in summary
+    for field in ("username", "password"):
+        assert f'id="err-{field}"' in r.text and f'aria-describedby="err-{field}"' in r.text
+    assert 'value="Bad Name!"' in r.text and 'value="Ana"' in r.text and "short" not in r.text
+
+
+def test_a_password_an_admin_sets_is_refused_beside_that_accounts_field(web: TestClient, store: Store,
+                                                                          admin: Actor, alice: Actor) -> None:
+    token = sign_in(web, "admin", secret=enrol(store, admin))
+    r = web.post(f"/clinic/admin/accounts/{alice.id}", data={"csrf_token": token, "password": "password1234"})
+    assert r.status_code == 400
+    assert f'id="err-pw-{alice.id}"' in r.text and "The new password is too common" in r.text
+    assert f'aria-describedby="err-pw-{alice.id}"' in r.text
+    own = web.post(f"/clinic/admin/accounts/{admin.id}", data={"csrf_token": token, "password": "a long new password"})
+    assert f'id="err-pw-{admin.id}"' in own.text and "under Your account" in own.text

@@ -112,3 +112,14 @@ def test_any_input_gives_a_case_or_a_refusal_naming_a_field(kb: KnowledgeBase, d
             assert type(value) is float and math.isfinite(value)
             assert (finding.min is None or value >= finding.min) and (finding.max is None or value <= finding.max)
     assert case.age is None or 0 <= case.age <= 120
+
+
+def test_every_refused_field_of_a_case_is_named_at_once(kb: KnowledgeBase) -> None:
+    """The first refusal is the one named before (the JSON API and the command line say
+    it); the rest come with it, for a form that shows them all (the clinic's import)."""
+    raw = {"format": "hipnav-case/1", "age": 200, "sex": "x", "findings": {"fever": "yes", "no_such": True,
+                                                                         "loc_groin": True}}
+    with pytest.raises(BadInput) as err:
+        parse_case(raw, kb)
+    assert [r.field for r in err.value.every] == ["age", "sex", "findings.fever", "findings.no_such"]
+    assert str(err.value).startswith("age: must be between 0 and 120")

@@ -48,6 +48,22 @@ def test_input_rules(store: Store) -> None:
     assert exc.value.field == "username"
 
 
+def test_every_refused_field_of_an_account_is_named_at_once(store: Store, admin: Actor, alice: Actor) -> None:
+    """A form marks each mistake beside its field (issue 13 item 6): the store checks every
+    field of a new account, and both fields of a change of one's own password."""
+    with pytest.raises(BadInput) as exc:
+        store.accounts.create(admin, "bad name!", "short", display_name="Bad\x00name", role="boss")
+    assert [r.field for r in exc.value.every] == ["username", "role", "display_name", "password"]
+    assert store.accounts.by_username("bad name!") is None
+    with pytest.raises(BadInput) as exc:
+        store.accounts.set_password(alice, alice.id, "short", current_password="not the password")
+    assert [r.field for r in exc.value.every] == ["current_password", "password"]
+    with pytest.raises(BadInput) as exc:  # the right current password: only the new one is wrong
+        store.accounts.set_password(alice, alice.id, "short", current_password=PASSWORD)
+    assert [r.field for r in exc.value.every] == ["password"]
+    assert store.accounts.authenticate("alice", PASSWORD) is not None  # nothing changed
+
+
 def test_deactivated_accounts_cannot_sign_in_and_last_admin_is_kept(store: Store, admin: Actor,
                                                                      alice: Actor) -> None:
     store.accounts.update(admin, alice.id, active=False)

@@ -12,7 +12,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from hipnav.bad_input import BadInput
+from hipnav.bad_input import BadInput, every
 from hipnav.knowledge.model import Finding, KnowledgeBase
 
 FORMAT = "hipnav-case/1"
@@ -93,47 +93,58 @@ _CASE_FIELDS = frozenset(("format", "id", "age", "sex", "setting", "narrative", 
 
 
 def parse_case(raw: object, kb: KnowledgeBase) -> Case:
-    """Validate a case (or a vignette whose ``case`` field holds one) against the vocabulary."""
+    """Validate a case (or a vignette whose ``case`` field holds one) against the vocabulary.
+
+    Every field is checked, and one :class:`BadInput` carries every refusal (the first as
+    before, the rest in ``also``), so that a form that takes a pasted case (the clinic's
+    import) can say everything that is wrong with it at once."""
     if isinstance(raw, dict) and isinstance(raw.get("case"), dict) and "findings" not in raw:
         raw = raw["case"]
     if not isinstance(raw, dict):
         raise _refuse("case", f"must be a JSON object, got {type(raw).__name__}")
+    refused: list[BadInput] = []
     fmt = raw.get("format", FORMAT)
     if fmt != FORMAT:
-        raise _refuse("format", f"must be '{FORMAT}', got {fmt!r}")
+        refused.append(_refuse("format", f"must be '{FORMAT}', got {fmt!r}"))
     cid = raw.get("id")
     if cid is not None and not isinstance(cid, str):
-        raise _refuse("id", f"must be a string, got {type(cid).__name__}")
+        refused.append(_refuse("id", f"must be a string, got {type(cid).__name__}"))
     age = raw.get("age")
     if age is not None:
         years = _number(age)
         if years is None:
-            raise _refuse("age", f"must be a number of years, got {age!r}")
-        if not 0 <= years <= 120:
-            raise _refuse("age", f"must be between 0 and 120, got {age}")
+            refused.append(_refuse("age", f"must be a number of years, got {age!r}"))
+        elif not 0 <= years <= 120:
+            refused.append(_refuse("age", f"must be between 0 and 120, got {age}"))
         age = years
     sex = raw.get("sex")
     if sex is not None and (not isinstance(sex, str) or sex not in ("female", "male")):
-        raise _refuse("sex", f"must be 'female' or 'male', got {sex!r}")
+        refused.append(_refuse("sex", f"must be 'female' or 'male', got {sex!r}"))
     setting = raw.get("setting")
     if setting is not None and (not isinstance(setting, str) or setting not in kb.settings):
-        raise _refuse("setting", f"must be one of {sorted(kb.settings)}, got {setting!r}")
+        refused.append(_refuse("setting", f"must be one of {sorted(kb.settings)}, got {setting!r}"))
     narrative = raw.get("narrative")
     if narrative is not None and not isinstance(narrative, str):
-        raise _refuse("narrative", f"must be a string, got {type(narrative).__name__}")
+        refused.append(_refuse("narrative", f"must be a string, got {type(narrative).__name__}"))
     findings_raw = raw.get("findings", {})
     if not isinstance(findings_raw, dict):
-        raise _refuse("findings", f"must be an object, got {type(findings_raw).__name__}")
+        refused.append(_refuse("findings", f"must be an object, got {type(findings_raw).__name__}"))
+        findings_raw = {}
     findings: dict[str, FindingValue] = {}
     for fid, value in findings_raw.items():
         finding = kb.findings.get(fid)
         if finding is None or finding.id in DEMOGRAPHICS:
             hint = " (give it as the case's own field)" if fid in DEMOGRAPHICS else ""
-            raise _refuse(f"findings.{fid}", f"unknown finding id{hint}")
-        if value is not None:  # null: explicitly unknown, the same as missing
+            refused.append(_refuse(f"findings.{fid}", f"unknown finding id{hint}"))
+        elif value is not None:  # null: explicitly unknown, the same as missing
             # keyed by the knowledge base's own string, so that every later look-up by
             # finding id (encoding, red flags, clusters) matches on identity
-            findings[finding.id] = _finding_value(finding, value)
+            try:
+                findings[finding.id] = _finding_value(finding, value)
+            except BadInput as exc:
+                refused.append(exc)
+    if refused:
+        raise every(refused)
     if not findings.keys().isdisjoint(kb.implicated):
         _apply_implications(findings, kb)
     extra = {k: v for k, v in raw.items() if k not in _CASE_FIELDS}

@@ -22,7 +22,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from hipnav.bad_input import BadInput
+from hipnav.bad_input import BadInput, every
 from hipnav.json_input import check_text
 from hipnav.store import audit
 from hipnav.store.actor import Actor
@@ -85,12 +85,20 @@ class Accounts:
         """Create an account. Only an admin may, except for the very first account, which
         anyone setting hipnav up creates and which is always an admin."""
         username = username.strip().lower()
+        refused: list[BadInput] = []  # every field is checked, so a form can mark each one
         if not USERNAME.match(username):
-            raise BadInput("username", "2-64 characters: lower-case letters, digits, '.', '_' or '-'")
+            refused.append(BadInput("username", "must be 2-64 characters: lower-case letters, digits, "
+                                                "'.', '_' or '-'"))
         if role not in ROLES:
-            raise BadInput("role", f"must be one of {', '.join(ROLES)}")
-        check_text(display_name, "display_name")
-        check_new_password(password, (username, display_name))
+            refused.append(BadInput("role", f"must be one of {', '.join(ROLES)}"))
+        for check in (lambda: check_text(display_name, "display_name"),
+                      lambda: check_new_password(password, (username, display_name))):
+            try:
+                check()
+            except BadInput as exc:
+                refused.append(exc)
+        if refused:
+            raise every(refused)
         first = actor is None and self.count() == 0
         if not first:
             self._require_admin(actor, "account.create")
@@ -184,11 +192,17 @@ class Accounts:
             if p is None:
                 raise NotFound("no such account")
             stored, names = p.password_hash, (p.username, p.display_name)
+        refused: list[BadInput] = []  # both fields checked, so a form can mark each one
         if own and not _verify(stored, current_password or ""):
             audit.AuditLog(self._sessions).write(actor, "account.password", audit.FAILED,
                                                  target_id=account_id)
-            raise BadInput("current_password", "is not right")
-        check_new_password(password, names)
+            refused.append(BadInput("current_password", "is not right"))
+        try:
+            check_new_password(password, names)
+        except BadInput as exc:
+            refused.append(exc)
+        if refused:
+            raise every(refused)
         new_hash = _hasher.hash(password)
         with self._sessions.begin() as session:
             p = session.get(Practitioner, account_id)

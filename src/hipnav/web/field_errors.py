@@ -32,3 +32,12 @@ def worded(refusal: BadInput, fields: Mapping[str, tuple[str, str]]) -> dict[str
             input_id, label = fields[r.field]
             out.setdefault(input_id, sentence(label, r.message))
     return out
+
+
+def worded_document(refusal: BadInput, input_id: str, label: str, whole: str) -> dict[str, str]:
+    """Every refused part of a document pasted into one box (a case in the clinic's import),
+    in one sentence beside that box: each part named by its path in the document
+    ("age must be between 0 and 120, got 200; findings.fever must be true or false"), the
+    document as a whole (``whole``, the field a check names it by) as "it"."""
+    parts = "; ".join(f"{'it' if r.field == whole else r.field} {r.message}" for r in refusal.every)
+    return {input_id: sentence(label, parts)}

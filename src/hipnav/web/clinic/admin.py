@@ -12,6 +12,7 @@ from hipnav.store.schema import ROLES
 from hipnav.web.clinic import auth, cookies
 from hipnav.web.clinic.context import clinic, db, password_work
 from hipnav.web.clinic.sessions import claim_password, wait_words
+from hipnav.web.field_errors import sentence, worded
 
 
 def _forbidden(request: Request) -> Response:
@@ -19,15 +20,30 @@ def _forbidden(request: Request) -> Response:
                                   message="Only an admin manages accounts and reads the audit log.")
 
 
+#: The new-account form: the store's field -> (the input's id, its name in words).
+NEW_ACCOUNT = {"display_name": ("new-display", "Name"), "username": ("new-username", "Account name"),
+               "password": ("new-password", "Password"), "role": ("new-role", "Role")}
+
+
+def _row(account_id: str) -> dict[str, tuple[str, str]]:
+    """One account's row of forms: the store's field -> (the input's id, its name in words)."""
+    return {"role": (f"role-{account_id}", "Role"), "password": (f"pw-{account_id}", "The new password")}
+
+
 async def _accounts_page(request: Request, status_code: int = 200, error: str | None = None,
-                         notice: str | None = None) -> Response:
+                         notice: str | None = None, errors: dict[str, str] | None = None,
+                         values: dict[str, str] | None = None) -> Response:
+    """``errors``: input id -> sentence, each shown beside its field and all in the summary
+    (:mod:`hipnav.web.field_errors`); ``values``: what was typed in the new-account form,
+    kept (a password is never sent back)."""
     who = auth.me(request)
     try:
         accounts = await db(clinic(request).store.accounts.list, who.actor)
     except Forbidden:
         return _forbidden(request)
     return clinic(request).render(request, "clinic/accounts.html", status_code=status_code, accounts=accounts,
-                                  roles=ROLES, error=error, notice=notice)
+                                  roles=ROLES, error=error, notice=notice, errors=errors or {},
+                                  values=values or {})
 
 
 @auth.page
@@ -36,14 +52,20 @@ async def accounts(request: Request) -> Response:
     if request.method == "GET":
         return await _accounts_page(request)
     form = auth.form_of(request)
+    values = {k: str(form.get(k) or "") for k in ("username", "display_name", "role")}
     try:
-        created = await db(clinic(request).store.accounts.create, who.actor, str(form.get("username") or ""),
-                           str(form.get("password") or ""), display_name=str(form.get("display_name") or ""),
-                           role=str(form.get("role") or "practitioner"))
+        created = await db(clinic(request).store.accounts.create, who.actor, values["username"],
+                           str(form.get("password") or ""), display_name=values["display_name"],
+                           role=values["role"] or "practitioner")
     except Forbidden:
         return _forbidden(request)
-    except (BadInput, AccountError) as exc:
-        return await _accounts_page(request, 400, error=str(exc))
+    except BadInput as exc:
+        errors = worded(exc, NEW_ACCOUNT)
+        return await _accounts_page(request, 400, errors=errors, values=values,
+                                    error=None if errors else str(exc))
+    except AccountError as exc:  # the name is taken
+        return await _accounts_page(request, 400, values=values,
+                                    errors={"new-username": sentence("Account name:", str(exc))})
     return await _accounts_page(request, notice=f"Account '{created.username}' created.")
 
 
@@ -54,9 +76,10 @@ async def account_update(request: Request) -> Response:
     store = clinic(request).store
     form = auth.form_of(request)
     account_id = request.path_params["account_id"]
+    row = _row(account_id)
     if form.get("password") and account_id == who.actor.id:
-        return await _accounts_page(request, 400, error="Change your own password under Your account, "
-                                                        "where your current password is asked for.")
+        return await _accounts_page(request, 400, errors={row["password"][0]: (
+            "Change your own password under Your account, where your current password is asked for.")})
     try:
         if form.get("two_factor") == "reset":
             await db(store.second_factor.disable, who.actor, account_id)
@@ -75,8 +98,11 @@ async def account_update(request: Request) -> Response:
             notice = f"Account '{updated.username}' updated."
     except Forbidden:
         return _forbidden(request)
-    except (BadInput, AccountError) as exc:
-        return await _accounts_page(request, 400, error=str(exc))
+    except BadInput as exc:
+        errors = worded(exc, row)
+        return await _accounts_page(request, 400, errors=errors, error=None if errors else str(exc))
+    except AccountError as exc:  # the last active admin
+        return await _accounts_page(request, 400, errors={row["role"][0]: sentence("Role:", str(exc))})
     except NotFound:
         return await _accounts_page(request, 404, error="No such account.")
     return await _accounts_page(request, notice=notice)
@@ -93,27 +119,35 @@ async def audit_log(request: Request) -> Response:
     return clinic(request).render(request, "clinic/audit.html", events=events, client_id=client_id)
 
 
+#: The own-password form: the store's field -> (the input's id, its name in words).
+OWN_PASSWORD = {"current_password": ("current_password", "Your current password"),
+                "password": ("password", "The new password")}
+
+
 @auth.page
 async def my_account(request: Request) -> Response:
     """Change one's own password, with the current one. Wrong current passwords count under
-    the sign-in limits, so a borrowed session cannot be used to guess the password."""
+    the sign-in limits, so a borrowed session cannot be used to guess the password. Both
+    fields are checked and marked at once; neither password is sent back."""
     who = auth.me(request)
     if request.method == "GET":
-        return clinic(request).render(request, "clinic/account.html", error=None, notice=None)
+        return clinic(request).render(request, "clinic/account.html", error=None, notice=None, errors={})
     form = auth.form_of(request)
     store = clinic(request).store
     attempt = await claim_password(request, who.actor.username)
     if not attempt.allowed:
-        return clinic(request).render(request, "clinic/account.html", status_code=429, notice=None,
+        return clinic(request).render(request, "clinic/account.html", status_code=429, notice=None, errors={},
                                       error=f"Too many wrong passwords. Try again in "
                                             f"{wait_words(attempt.retry_after)}.")
     try:
         await password_work(request, store.accounts.set_password, who.actor, who.actor.id,
                             str(form.get("password") or ""), str(form.get("current_password") or ""))
     except BadInput as exc:
-        await db(store.sign_in_limits.settle, attempt, exc.field != "current_password")
-        return clinic(request).render(request, "clinic/account.html", status_code=400, error=str(exc),
-                                      notice=None)
+        await db(store.sign_in_limits.settle, attempt,
+                 all(r.field != "current_password" for r in exc.every))
+        errors = worded(exc, OWN_PASSWORD)
+        return clinic(request).render(request, "clinic/account.html", status_code=400, errors=errors,
+                                      error=None if errors else str(exc), notice=None)
     await db(store.sign_in_limits.settle, attempt, True)
     response = RedirectResponse("/clinic/sign-in", status_code=303)
     await db(store.web_sessions.end_all, who.actor.id)  # sign out everywhere

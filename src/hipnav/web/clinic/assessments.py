@@ -21,6 +21,7 @@ from hipnav.store import Actor, NotFound
 from hipnav.web.clinic import auth
 from hipnav.web.clinic.clients import not_found
 from hipnav.web.clinic.context import clinic, db
+from hipnav.web.field_errors import worded_document
 from hipnav.web.forms import parse_state
 from hipnav.web.site import Site
 
@@ -118,25 +119,25 @@ async def import_case(request: Request) -> Response:
     except NotFound:
         raise not_found() from None
     if request.method == "GET":
-        return c.render(request, "clinic/import.html", client=client, text="", error=None)
+        return c.render(request, "clinic/import.html", client=client, text="", errors={})
     form = auth.form_of(request)
     upload = form.get("file")
     text = str(form.get("case") or "")
     if upload is not None and not isinstance(upload, str):
         data = await upload.read(MAX_IMPORT_BYTES + 1)
         text = data.decode("utf-8", errors="replace") if data else text
-    error = None
+    errors: dict[str, str] = {}
     try:
         raw = decode_json(text, field="case", max_bytes=MAX_IMPORT_BYTES)
         case, doc = await db(assess_case, c.site, raw)
         saved = await db(c.store.assessments.save, who.actor, cid, case, doc, source="import")
-    except BadInput as exc:
-        error = f"The case was refused: {exc}"
+    except BadInput as exc:  # every problem of the case at once, beside the box it is in
+        errors = worded_document(exc, "case", "The case was refused:", "case")
     except NotFound:
         raise not_found() from None
-    if error:
+    if errors:
         return c.render(request, "clinic/import.html", status_code=400, client=client,
-                        text=text[:MAX_IMPORT_BYTES], error=error)
+                        text=text[:MAX_IMPORT_BYTES], errors=errors)
     return RedirectResponse(f"/clinic/assessments/{saved.id}", status_code=303)
 
 

@@ -15,6 +15,7 @@ from hipnav.store.web_sessions import SECOND_FACTOR
 from hipnav.web.clinic import auth, cookies
 from hipnav.web.clinic.context import clinic, db, password_work
 from hipnav.web.errors import bad_input_status
+from hipnav.web.field_errors import worded
 
 
 async def _form_page(request: Request, name: str, status_code: int = 200, **context: object) -> Response:
@@ -150,6 +151,11 @@ async def sign_in_code(request: Request) -> Response:
     return response
 
 
+#: The set-up form: the store's field -> (the input's id, its name in words).
+SETUP = {"display_name": ("display_name", "Your name"), "username": ("username", "Account name"),
+         "password": ("password", "Password")}
+
+
 async def setup(request: Request) -> Response:
     """The very first account (an admin); gone once any account exists."""
     store = clinic(request).store
@@ -164,13 +170,15 @@ async def setup(request: Request) -> Response:
     if not auth.pre_form_ok(request, str(form.get(auth.CSRF_FIELD) or "")):
         return await _form_page(request, "clinic/setup.html", status_code=403,
                                 error="The form had expired. Please try again.")
-    username = str(form.get("username") or "")
+    username, display_name = str(form.get("username") or ""), str(form.get("display_name") or "")
     try:
         account = await db(store.accounts.create, None, username, str(form.get("password") or ""),
-                           display_name=str(form.get("display_name") or ""))
-    except BadInput as exc:
-        return await _form_page(request, "clinic/setup.html", status_code=400, error=str(exc),
-                                username=username)
+                           display_name=display_name)
+    except BadInput as exc:  # every field marked at once; the password is not sent back
+        errors = worded(exc, SETUP)
+        return await _form_page(request, "clinic/setup.html", status_code=400, errors=errors,
+                                error=None if errors else str(exc), username=username,
+                                display_name=display_name)
     except AccountError:  # someone else's set-up committed first
         return RedirectResponse("/clinic/sign-in", status_code=303)
     response = RedirectResponse(auth.SET_UP_SECOND_FACTOR, status_code=303)  # an admin needs one
