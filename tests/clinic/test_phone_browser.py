@@ -259,3 +259,24 @@ def test_the_account_admin_and_import_forms_mark_every_mistake_beside_its_field(
         assert store.accounts.by_username("sam locum!") is None and store.accounts.authenticate("ana", PASSWORD)
     finally:
         store.close()
+
+
+def test_the_setup_form_marks_every_mistake_and_axe_finds_nothing(
+        browser: Any, tmp_path: Path) -> None:
+    """The first account's form (a clinic with no account yet), refused, on a phone."""
+    srv = Server(f"sqlite:///{tmp_path / 'empty.db'}", tmp_path).start()
+    page = _page(browser, PHONE)
+    try:
+        page.goto(srv.base + "/clinic/setup")
+        page.fill("#display_name", "Ana")
+        page.fill("#username", "Ana Admin!")
+        page.fill("#password", "password1234")
+        page.click("text=Create the account")
+        _all_marked(page, {"username": "Account name must be 2-64 characters",
+                           "password": "Password is too common"})
+        assert page.input_value("#display_name") == "Ana" and page.input_value("#password") == ""
+        page.screenshot(path=str(SHOTS / f"clinic-setup-errors-{PHONE}.png"), full_page=True)
+        assert not _check(page, "setup-errors", PHONE)
+    finally:
+        page.context.close()
+        srv.stop()
