@@ -224,6 +224,7 @@ def test_the_account_admin_and_import_forms_mark_every_mistake_beside_its_field(
                                "new-password": "Password is too common",
                                "new-role": "Role must be one of admin, practitioner"})
             assert page.input_value("#new-display") == "Sam Locum"
+            assert page.input_value("#new-role") == "practitioner"  # a refused role never falls to admin
             assert page.input_value("#new-username") == "Sam Locum!" and page.input_value("#new-password") == ""
             page.screenshot(path=str(SHOTS / f"clinic-new-account-errors-{width}.png"), full_page=True)
             problems += _check(page, f"new-account-errors-{width}", width)
