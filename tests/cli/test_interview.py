@@ -141,3 +141,26 @@ def test_assess_from_text(tmp_path):
     assert proc.returncode == 0, proc.stderr
     res = json.loads(proc.stdout)
     assert res["differential"][0]["condition"] in {"lumbar_radiculopathy", "deep_gluteal"}
+
+
+def test_an_adult_hurt_in_an_injury_is_asked_about_a_limp_on_a_second_safety_screen(kb):
+    """A limp is no warning sign alone in an adult (not on the first safety screen), but after
+    an injury it is: a "yes" to the injury brings the limp question, and a limp then stops
+    the interview with the fracture advice (injury_painful_weight_bearing)."""
+    from hipnav.assessment import assess
+    from hipnav.engine import parse_case
+    from hipnav.flow import safety_screen
+
+    first = [q.finding for q in safety_screen(
+        assess(parse_case({"age": 40, "sex": "female", "findings": {"loc_groin": True}}, kb)), "patient")]
+    assert "limp" not in first and "onset_trauma" in first
+    answers = ["y" if f == "onset_trauma" else "n" for f in first]
+    proc = run_hipnav("interview", input="\n".join([place(kb, "loc_groin"), "40", "female", "", ""] + answers
+                                                   + ["y", ""]) + "\n")
+    assert proc.returncode == 0, proc.stderr
+    texts = by_text(kb)
+    before_report = proc.stdout.split("hipnav assessment")[0]
+    put = [texts.get(q) for q in asked(before_report)]
+    assert put[:len(first)] == first and put[len(first)] == "limp"
+    assert proc.stdout.count("Safety questions") == 2
+    assert "STOP: URGENT" in before_report
