@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pyotp
@@ -36,6 +37,10 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Server, d
     store = Store.open(url)
     admin = store.accounts.create(None, "admin", PASSWORD).actor()
     secret = enrol(store, admin)
+    # a second admin, for a test of its own: an authenticator code signs in once, so two tests
+    # signing in one admin within 30 seconds would see the second refused as a replay
+    other_admin = store.accounts.create(admin, "admin2", PASSWORD, role="admin").actor()
+    other_secret = enrol(store, other_admin)
     ana = store.accounts.create(admin, "ana", PASSWORD, display_name="Ana Therapist").actor()
     client = store.clients.create(ana, display_name="Jo " + "Longname" * 12, reference="R-" + "9" * 40,
                                   birth_year=1971, sex="female", notes=UNBROKEN)
@@ -47,7 +52,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Server, d
     saved = store.assessments.save(ana, client.id, case, doc, source="import")
     store.close()
     srv = Server(url, folder).start()
-    yield srv, {"client": client.id, "assessment": saved.id, "secret": secret}
+    yield srv, {"client": client.id, "assessment": saved.id, "secret": secret, "secret2": other_secret}
     srv.stop()
 
 
@@ -210,7 +215,7 @@ def test_the_account_admin_and_import_forms_mark_every_mistake_beside_its_field(
     problems: list[str] = []
     page = _page(browser, PHONE)
     try:
-        _sign_in(page, srv.base, "admin", ids["secret"])  # once: a code is good for one sign-in
+        _sign_in(page, srv.base, "admin2", ids["secret2"])  # once: a code is good for one sign-in
         for width in (PHONE, DESKTOP):
             page.set_viewport_size({"width": width, "height": 900})
             page.goto(srv.base + "/clinic/admin/accounts")

@@ -87,6 +87,17 @@ def test_a_bad_age_comes_back_to_the_form_with_the_field_named(client: TestClien
     assert "between 0 and 120" in page.all_text()
 
 
+def test_an_injury_brings_a_second_safety_screen_with_the_limp(client: TestClient) -> None:
+    """An adult's limp is a warning sign only after an injury: a "yes" to the injury leads
+    from the safety screen back to a second one holding the limp question alone."""
+    first = client.get("/safety?mode=patient&where=loc_groin&age=40&sex=female").text
+    assert "onset_trauma" in shown(first) and "limp" not in shown(first)
+    page = follow(client, *submit(client, first, lambda q: "y" if q == "onset_trauma" else "n"))
+    assert shown(page) == ["limp"]
+    not_hurt = follow(client, *submit(client, first, lambda q: "n"))
+    assert "limp" not in shown(not_hurt)
+
+
 def test_the_body_map_leads_to_the_safety_questions_on_one_screen(client: TestClient, kb: KnowledgeBase) -> None:
     where = Elements(client.get("/where?mode=patient").text)
     assert where.find("form", action="/safety")
