@@ -7,7 +7,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from hipnav.engine.explanation import Contribution
-from hipnav.knowledge.model import Finding, KnowledgeBase, Provenance
+from hipnav.knowledge.model import Finding, KnowledgeBase
+from hipnav.knowledge.provenance import Provenance
 
 if TYPE_CHECKING:
     from hipnav.result import Reason

@@ -25,7 +25,8 @@ from hipnav.assessment import DISCLAIMER, Assessment
 from hipnav.describe import describe_contribution, provenance_label
 from hipnav.engine.explanation import Contribution, explanation_table
 from hipnav.engine.model import compiled
-from hipnav.knowledge.model import GRADE_MEANS, KnowledgeBase, Provenance
+from hipnav.knowledge.model import KnowledgeBase
+from hipnav.knowledge.provenance import GRADE_MEANS, Provenance
 
 
 class Source(Struct, frozen=True):

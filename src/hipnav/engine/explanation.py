@@ -29,7 +29,8 @@ from typing import NamedTuple
 from hipnav.engine.case import Case
 from hipnav.engine.model import CompiledModel, compiled
 from hipnav.engine.posterior import encode, evidence_groups, setting_row
-from hipnav.knowledge.model import KnowledgeBase, Provenance
+from hipnav.knowledge.model import KnowledgeBase
+from hipnav.knowledge.provenance import Provenance
 
 
 @dataclass(frozen=True, eq=False)  # one object per contribution (see ExplanationTable): identity

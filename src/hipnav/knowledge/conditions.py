@@ -21,15 +21,8 @@ from pathlib import Path
 from typing import Any
 
 from hipnav.knowledge.distribution import SUMMARY_KEYS, band_shares
-from hipnav.knowledge.model import (
-    ConsulterRate,
-    Evidence,
-    Figure,
-    Finding,
-    Frequency,
-    Prior,
-    Provenance,
-)
+from hipnav.knowledge.model import ConsulterRate, Evidence, Figure, Finding, Frequency, Prior
+from hipnav.knowledge.provenance import Provenance
 from hipnav.knowledge.validation import (
     Problems,
     collection,

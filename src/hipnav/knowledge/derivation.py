@@ -35,15 +35,8 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from hipnav.knowledge.model import (
-    BaseRate,
-    ConsulterRate,
-    Derivation,
-    Evidence,
-    Finding,
-    Frequency,
-    Provenance,
-)
+from hipnav.knowledge.model import BaseRate, ConsulterRate, Derivation, Evidence, Finding, Frequency
+from hipnav.knowledge.provenance import Provenance
 from hipnav.knowledge.validation import LR_RANGE
 
 #: P(f | not d) is never taken below this: a published consulters' rate lower than the

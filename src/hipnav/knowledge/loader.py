@@ -27,13 +27,12 @@ from hipnav.knowledge.model import (
     Family,
     Finding,
     KnowledgeBase,
-    Provenance,
     RedFlag,
-    Reference,
     UrgencyLevel,
 )
 from hipnav.knowledge.policy import read_policy
 from hipnav.knowledge.predicate import Predicate, PredicateError, parse
+from hipnav.knowledge.provenance import Provenance, Reference
 from hipnav.knowledge.validation import (
     KnowledgeError,
     Problems,

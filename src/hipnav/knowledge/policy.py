@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from hipnav.knowledge.model import Provenance
+from hipnav.knowledge.provenance import Provenance
 from hipnav.knowledge.validation import Problems, is_number, provenance
 
 #: How many can't-miss conditions a result names at most (case format 1.1).

@@ -14,7 +14,7 @@ from typing import Any, TypeGuard
 
 import yaml
 
-from hipnav.knowledge.model import GRADES, Provenance
+from hipnav.knowledge.provenance import GRADES, Provenance
 
 LR_RANGE = (0.01, 100.0)
 
