@@ -56,10 +56,14 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Server, d
     srv.stop()
 
 
-def _page(browser: Any, width: int) -> Any:
+def _page(browser: Any, width: int, base: str | None = None, username: str | None = None,
+          secret: str | None = None) -> Any:
+    """A new page ``width`` pixels wide; signed in as ``username`` at ``base`` when given."""
     context = browser.new_context(viewport={"width": width, "height": 900}, bypass_csp=True)
     page = context.new_page()
     page.set_default_timeout(15_000)
+    if base is not None and username is not None:
+        _sign_in(page, base, username, secret)
     return page
 
 
@@ -112,8 +116,7 @@ def test_no_clinic_page_scrolls_sideways_on_a_phone_and_axe_finds_nothing(
                 page.screenshot(path=str(SHOTS / f"clinic-client-page-{PHONE}.png"), full_page=True)
             problems += _check(page, name, PHONE)
         page.context.close()
-        page = _page(browser, PHONE)
-        _sign_in(page, srv.base, "admin", ids["secret"])
+        page = _page(browser, PHONE, srv.base, "admin", ids["secret"])
         for name, path in (("accounts", "/clinic/admin/accounts"), ("audit", "/clinic/admin/audit")):
             page.goto(srv.base + path)
             page.screenshot(path=str(SHOTS / f"clinic-{name}-{PHONE}.png"), full_page=True)
@@ -126,14 +129,12 @@ def test_no_clinic_page_scrolls_sideways_on_a_phone_and_axe_finds_nothing(
 def test_the_visit_form_marks_every_mistake_beside_its_field(
         browser: Any, server: tuple[Server, dict[str, str]]) -> None:
     srv, ids = server
-    page = _page(browser, DESKTOP)
+    page = _page(browser, DESKTOP, srv.base, "ana")
     try:
-        _sign_in(page, srv.base, "ana")
         page.goto(f"{srv.base}/clinic/clients/{ids['client']}/visits/new")
         page.screenshot(path=str(SHOTS / f"clinic-visit-form-{DESKTOP}.png"), full_page=True)
         page.context.close()
-        page = _page(browser, PHONE)
-        _sign_in(page, srv.base, "ana")
+        page = _page(browser, PHONE, srv.base, "ana")
         page.goto(f"{srv.base}/clinic/clients/{ids['client']}/visits/new")
         page.fill("#psfs_activity_1", "Stairs")
         page.evaluate("() => { for (const id of ['psfs_score_1', 'psfs_score_2']) "
@@ -163,9 +164,8 @@ def test_the_visit_form_marks_every_mistake_beside_its_field(
 def test_a_new_assessment_from_a_clients_page_is_saved_to_that_client(
         browser: Any, server: tuple[Server, dict[str, str]]) -> None:
     srv, ids = server
-    page = _page(browser, PHONE)
+    page = _page(browser, PHONE, srv.base, "ana")
     try:
-        _sign_in(page, srv.base, "ana")
         page.goto(f"{srv.base}/clinic/clients/{ids['client']}")
         saved = "() => new Set([...document.querySelectorAll(\"a[href^='/clinic/assessments/']\")]" \
                 ".map(a => a.getAttribute('href').split('/')[3])).size"
@@ -213,9 +213,8 @@ def test_the_account_admin_and_import_forms_mark_every_mistake_beside_its_field(
     typed stays (a password is never sent back). Screenshots at 390 and 1280 px."""
     srv, ids = server
     problems: list[str] = []
-    page = _page(browser, PHONE)
+    page = _page(browser, PHONE, srv.base, "admin2", ids["secret2"])  # once: a code is good for one sign-in
     try:
-        _sign_in(page, srv.base, "admin2", ids["secret2"])  # once: a code is good for one sign-in
         for width in (PHONE, DESKTOP):
             page.set_viewport_size({"width": width, "height": 900})
             page.goto(srv.base + "/clinic/admin/accounts")
@@ -235,8 +234,7 @@ def test_the_account_admin_and_import_forms_mark_every_mistake_beside_its_field(
             problems += _check(page, f"new-account-errors-{width}", width)
         page.context.close()
 
-        page = _page(browser, PHONE)
-        _sign_in(page, srv.base, "ana")
+        page = _page(browser, PHONE, srv.base, "ana")
         for width in (PHONE, DESKTOP):
             page.set_viewport_size({"width": width, "height": 900})
             page.goto(srv.base + "/clinic/account")
